@@ -1,0 +1,48 @@
+//! What every server function needs: the app state, the signed-in user, and error statuses.
+
+use crate::api::error::AppError;
+use crate::server::error::log_store_error;
+use crate::server::session;
+use crate::server::state::AppState;
+use crate::server::storage::StoreError;
+use crate::server::storage::users::UserRecord;
+use http::request::Parts;
+use leptos::prelude::{expect_context, use_context};
+use leptos_axum::ResponseOptions;
+
+pub fn app_state() -> AppState {
+    expect_context::<AppState>()
+}
+
+/// The signed-in user, or `NotSignedIn`.
+pub async fn signed_in_user() -> Result<UserRecord, AppError> {
+    let parts = use_context::<Parts>().ok_or(AppError::Internal)?;
+    session::current_user(&app_state(), &parts.headers).await?.ok_or(AppError::NotSignedIn)
+}
+
+/// Sets the HTTP status of a failed call made by script. A plain HTML form post is left
+/// alone: Leptos redirects it back to the page with the error in the URL, where it is shown.
+pub fn failed(error: AppError) -> AppError {
+    let from_html_form = use_context::<Parts>()
+        .and_then(|parts| parts.headers.get(http::header::ACCEPT).cloned())
+        .and_then(|accept| accept.to_str().map(|v| v.contains("text/html")).ok())
+        .unwrap_or(false);
+    if !from_html_form {
+        if let (Some(options), Ok(status)) = (use_context::<ResponseOptions>(), http::StatusCode::from_u16(error.status())) {
+            options.set_status(status);
+        }
+    }
+    error
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound(what) => AppError::NotFound(format!("No such {what} among your permissions.")),
+            StoreError::UnknownName(message) => AppError::BadInput(message),
+            StoreError::Conflict(what) => AppError::BadInput(format!("That {what} already exists.")),
+            other if log_store_error(&other) => AppError::Unavailable,
+            _ => AppError::Internal,
+        }
+    }
+}

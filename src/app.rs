@@ -1,0 +1,43 @@
+//! The HTML shell and the router.
+
+use crate::pages::dashboard::Dashboard;
+use crate::pages::not_found::NotFound;
+use crate::pages::sign_in::SignIn;
+use leptos::prelude::*;
+use leptos_meta::{Link, MetaTags, Stylesheet, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, StaticSegment};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="description" content="See which partner companies can reach your data, and take access back in one click."/>
+                <HydrationScripts options islands=true/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/who-can-see.css"/>
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
+        <Router>
+            <Routes fallback=NotFound>
+                // Async: the whole page waits for the store, so a signed-out visitor can be redirected.
+                <Route path=StaticSegment("") view=Dashboard ssr=SsrMode::Async/>
+                <Route path=StaticSegment("sign-in") view=SignIn/>
+            </Routes>
+        </Router>
+    }
+}

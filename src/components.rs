@@ -1,0 +1,8 @@
+//! View pieces used by pages. `dashboard_grid` is the one island: the only part that hydrates.
+
+pub mod category_actions;
+pub mod dashboard_grid;
+pub mod grant_cell;
+pub mod grant_table;
+pub mod revoke_button;
+pub mod signed_in_header;

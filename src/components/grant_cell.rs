@@ -1,0 +1,77 @@
+//! One cell of the grid: what one partner can do with one category of my data.
+
+use crate::api::dashboard::Revoke;
+use crate::components::revoke_button::{RevokeButton, RevokeTarget};
+use crate::domain::dashboard::{CategoryColumn, Cell, PartnerRow};
+use crate::domain::wording;
+use leptos::prelude::*;
+
+#[component]
+pub fn GrantCell(action: ServerAction<Revoke>, partner: PartnerRow, category: CategoryColumn, cell: Cell) -> impl IntoView {
+    if !cell.ever_granted() {
+        return view! {
+            <td class="cell empty">
+                <span aria-hidden="true">"–"</span>
+                <span class="visually-hidden">"No access"</span>
+            </td>
+        }
+        .into_any();
+    }
+    let noun = category.noun();
+    let active = cell.active_accesses();
+    let context = format!(" access of {} to your {noun}", partner.name);
+    let sentence = if active.is_empty() {
+        wording::partner_lost_all(&partner.name, &noun)
+    } else {
+        wording::partner_holds(&partner.name, &active, &noun)
+    };
+    let details = cell.active().next().map(|first| {
+        view! {
+            <p class="detail">"Since " {first.since.clone()}</p>
+            <p class="detail">"Purpose: " {first.purpose.clone()}</p>
+        }
+    });
+    let ended = cell
+        .grants
+        .iter()
+        .filter_map(|g| g.ended.as_ref().map(|date| format!("{} withdrawn {date}", g.access)))
+        .map(|line| view! { <li>{line}</li> })
+        .collect_view();
+    let per_access = cell
+        .active()
+        .map(|grant| {
+            view! {
+                <RevokeButton
+                    action
+                    target=RevokeTarget { grant: Some(grant.id), ..Default::default() }
+                    label=format!("Revoke {}", grant.access)
+                    context=context.clone()
+                />
+            }
+        })
+        .collect_view();
+    let whole_cell = (active.len() > 1).then(|| {
+        view! {
+            <RevokeButton
+                action
+                target=RevokeTarget {
+                    partner: Some(partner.slug.clone()),
+                    category: Some(category.slug.clone()),
+                    ..Default::default()
+                }
+                label="Revoke all"
+                context=context.clone()
+            />
+        }
+    });
+    let state = if active.is_empty() { "cell ended" } else { "cell holds" };
+    view! {
+        <td class=state>
+            <p class="sentence">{sentence}</p>
+            {details}
+            <ul class="ended">{ended}</ul>
+            <div class="actions">{per_access} {whole_cell}</div>
+        </td>
+    }
+    .into_any()
+}

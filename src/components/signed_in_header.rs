@@ -1,0 +1,18 @@
+//! The top bar of signed-in pages: who is signed in, and signing out.
+
+use leptos::prelude::*;
+
+#[component]
+pub fn SignedInHeader(name: String, email: String) -> impl IntoView {
+    view! {
+        <header class="top-bar">
+            <a class="brand" href="/">"Who Can See"</a>
+            <div class="account">
+                <span>"Signed in as " <strong>{name}</strong> " (" {email} ")"</span>
+                <form method="post" action="/sign-out">
+                    <button type="submit">"Sign out"</button>
+                </form>
+            </div>
+        </header>
+    }
+}

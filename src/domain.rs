@@ -1,0 +1,10 @@
+//! Types and rules shared by browser and server. Nothing here knows about HTTP or SQL.
+
+pub mod access;
+pub mod credentials;
+pub mod dashboard;
+pub mod decision;
+pub mod demo_accounts;
+pub mod revocation;
+pub mod slug;
+pub mod wording;

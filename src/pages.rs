@@ -1,0 +1,5 @@
+//! One file per page.
+
+pub mod dashboard;
+pub mod not_found;
+pub mod sign_in;

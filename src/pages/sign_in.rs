@@ -1,0 +1,47 @@
+//! Sign-in: a plain HTML form, so it works before (or without) any script.
+
+use crate::domain::demo_accounts::DEMO_ACCOUNTS;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+fn sign_in_problem(code: &str) -> &'static str {
+    match code {
+        "incomplete" => "Enter your email and your password.",
+        _ => "That email and password do not match an account.",
+    }
+}
+
+#[component]
+pub fn SignIn() -> impl IntoView {
+    let query = use_query_map();
+    let problem = move || query.read().get("error").map(|code| sign_in_problem(&code));
+    view! {
+        <Title text="Sign in · Who Can See"/>
+        <main id="main" class="page narrow">
+            <h1>"Sign in to Who Can See"</h1>
+            <p>"See which partner companies can reach your messages, friends and contacts, and take access back in one click."</p>
+            {move || problem().map(|message| view! { <p role="alert" class="problem">{message}</p> })}
+            <form method="post" action="/sign-in" class="sign-in-form">
+                <label for="email">"Email"</label>
+                <input id="email" name="email" type="email" autocomplete="username" required/>
+                <label for="password">"Password"</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required/>
+                <button type="submit" class="primary">"Sign in"</button>
+            </form>
+            <section aria-labelledby="demo-accounts">
+                <h2 id="demo-accounts">"Demo accounts"</h2>
+                <ul>
+                    {DEMO_ACCOUNTS
+                        .iter()
+                        .map(|(email, password, name)| {
+                            view! {
+                                <li>{*name} ": " <code>{*email}</code> " with password " <code>{*password}</code></li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+        </main>
+    }
+}

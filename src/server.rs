@@ -1,0 +1,14 @@
+//! Server-only plumbing: configuration, state, sign-in, the partner API and storage.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod dashboard;
+pub mod demo;
+pub mod error;
+pub mod partner_api;
+pub mod session;
+pub mod state;
+pub mod storage;

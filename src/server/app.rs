@@ -1,0 +1,120 @@
+//! Builds the whole application (pages, server functions, sign-in, partner API, static files)
+//! so that `main` and the integration tests start exactly the same thing.
+
+use crate::app::{App, shell};
+use crate::server::config::ServeArgs;
+use crate::server::state::{AppState, Settings};
+use crate::server::storage::Store;
+use crate::server::{auth, demo, partner_api};
+use anyhow::Context;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::routing::post;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// Requests larger than this are refused with 413 before any work is done.
+pub const BODY_LIMIT_BYTES: usize = 16 * 1024;
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(database_url: &str, args: ServeArgs) -> anyhow::Result<Self> {
+        let store = Store::connect(database_url).await?;
+        store.migrate().await?;
+        if args.demo {
+            demo::seed(&store).await.context("Failed to seed the demo data")?;
+        }
+        let listener = TcpListener::bind(args.addr).await.with_context(|| format!("Failed to listen on {}", args.addr))?;
+        let leptos_options = LeptosOptions::builder()
+            .output_name("who-can-see")
+            .site_root(args.site_root.as_str())
+            .site_pkg_dir("pkg")
+            .site_addr(listener.local_addr()?)
+            .build();
+        let settings = Settings {
+            session_lifetime_ms: i64::from(args.session_hours) * 3_600_000,
+            secure_cookies: false,
+        };
+        let state = AppState { store, leptos_options, settings: Arc::new(settings) };
+        let router = router(state.clone());
+        Ok(Application { listener, router, state })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    pub fn port(&self) -> u16 {
+        self.address().port()
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("The server stopped with an error")
+    }
+}
+
+fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let pkg_dir = format!("{}/pkg", state.leptos_options.site_root);
+    let static_files = Router::new()
+        .fallback_service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=300"),
+        ));
+    Router::new()
+        .route("/sign-in", post(auth::sign_in))
+        .route("/sign-out", post(auth::sign_out))
+        .route("/api/v1/check", post(partner_api::check))
+        .nest_service("/pkg", static_files)
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

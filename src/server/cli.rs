@@ -1,0 +1,26 @@
+//! The binary's subcommands: serve (default) and the admin commands.
+
+use crate::server::app::Application;
+use crate::server::config::{Cli, Command, ServeArgs};
+use crate::server::demo;
+use crate::server::storage::Store;
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        None | Some(Command::Serve) => serve(&cli.database_url, cli.serve).await,
+        Some(Command::AddDemoUser(args)) => {
+            let store = Store::connect(&cli.database_url).await?;
+            store.migrate().await?;
+            let handle = demo::add_demo_user(&store, &args.email, &args.password, &args.name).await?;
+            println!("{handle}");
+            store.close().await;
+            Ok(())
+        }
+    }
+}
+
+async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
+    let app = Application::build(database_url, args).await?;
+    println!("Who Can See is listening on http://{}", app.address());
+    app.run_until_stopped().await
+}

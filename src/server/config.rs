@@ -1,0 +1,49 @@
+//! Command-line flags with environment fallbacks, read once at start-up.
+
+use clap::{ArgAction, Args, Parser, Subcommand};
+use std::net::SocketAddr;
+
+#[derive(Debug, Parser)]
+#[command(name = "who-can-see", about = "Who can see your data, and one click to take it back.")]
+pub struct Cli {
+    /// Where the consent store lives: sqlite://path or postgres://...
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/who-can-see.db", global = true)]
+    pub database_url: String,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web app and the partner API (the default).
+    Serve,
+    /// Create a user who holds the demo grants, and print their handle.
+    AddDemoUser(AddDemoUserArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    pub addr: SocketAddr,
+    /// Folder holding the built /pkg files (JS, WASM, CSS) and public assets.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    pub site_root: String,
+    /// Seed the demo users and demo partner API keys, and print the keys.
+    #[arg(long, env = "WCS_DEMO", default_value_t = true, action = ArgAction::Set, global = true)]
+    pub demo: bool,
+    /// How long a sign-in lasts.
+    #[arg(long, env = "WCS_SESSION_HOURS", default_value_t = 12, global = true)]
+    pub session_hours: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct AddDemoUserArgs {
+    #[arg(long)]
+    pub email: String,
+    #[arg(long)]
+    pub password: String,
+    #[arg(long)]
+    pub name: String,
+}

@@ -1,0 +1,65 @@
+//! Assembles the dashboard from the store, and runs a user's revocation.
+
+use crate::domain::dashboard::{CategoryColumn, Cell, DashboardView, GrantView, PartnerRow};
+use crate::domain::decision::GrantStatus;
+use crate::domain::revocation::{RevocationScope, Revoked, revocation_notice};
+use crate::server::clock::{human_date, now_ms};
+use crate::server::storage::grants::Actor;
+use crate::server::storage::{Store, StoreError};
+
+pub async fn build(store: &Store, user_id: i64) -> Result<DashboardView, StoreError> {
+    let categories: Vec<CategoryColumn> = store
+        .categories()
+        .await?
+        .into_iter()
+        .map(|c| CategoryColumn { slug: c.slug, name: c.name })
+        .collect();
+    let mut rows: Vec<PartnerRow> = Vec::new();
+    for grant in store.grants_of_user(user_id).await? {
+        if rows.last().is_none_or(|row| row.slug != grant.partner_slug) {
+            rows.push(PartnerRow {
+                slug: grant.partner_slug.clone(),
+                name: grant.partner_name.clone(),
+                cells: vec![Cell::default(); categories.len()],
+            });
+        }
+        let Some(index) = categories.iter().position(|c| c.slug == grant.category_slug) else {
+            continue;
+        };
+        let active = grant.status == GrantStatus::Active;
+        if let Some(row) = rows.last_mut() {
+            row.cells[index].grants.push(GrantView {
+                id: grant.id,
+                access: grant.access,
+                active,
+                purpose: grant.purpose,
+                since: human_date(grant.granted_at),
+                ended: (!active).then(|| human_date(grant.changed_at)),
+            });
+        }
+    }
+    for cell in rows.iter_mut().flat_map(|row| row.cells.iter_mut()) {
+        cell.grants.sort_by_key(|g| g.access);
+    }
+    Ok(DashboardView { categories, rows })
+}
+
+/// Revokes for the user themselves and returns the sentence to announce.
+pub async fn revoke(store: &Store, user_id: i64, scope: &RevocationScope) -> Result<String, StoreError> {
+    let revoked = store.revoke(user_id, scope, Actor::User(user_id), now_ms()).await?;
+    let partners = store.partners().await?;
+    let categories = store.categories().await?;
+    let named: Vec<Revoked> = revoked
+        .iter()
+        .map(|r| Revoked {
+            partner_name: partners.iter().find(|p| p.id == r.partner_id).map(|p| p.name.clone()).unwrap_or_default(),
+            category_noun: categories
+                .iter()
+                .find(|c| c.id == r.category_id)
+                .map(|c| c.name.to_lowercase())
+                .unwrap_or_default(),
+            access: r.access,
+        })
+        .collect();
+    Ok(revocation_notice(scope, &named))
+}

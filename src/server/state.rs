@@ -1,0 +1,26 @@
+//! The one application state every handler and server function reaches.
+
+use crate::server::storage::Store;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub leptos_options: LeptosOptions,
+    pub settings: Arc<Settings>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub session_lifetime_ms: i64,
+    /// Mark the session cookie Secure (when served over HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

@@ -1,0 +1,12 @@
+//! The consent store. One `Store` works on SQLite and PostgreSQL alike: SQL is written once
+//! with `$n` placeholders, which both engines accept, and times are Unix milliseconds.
+
+pub mod catalog;
+pub mod error;
+pub mod grants;
+pub mod pool;
+pub mod sessions;
+pub mod users;
+
+pub use error::StoreError;
+pub use pool::{Engine, Store};

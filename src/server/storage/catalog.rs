@@ -1,0 +1,52 @@
+//! Partners and data categories: the catalog every grant refers to.
+
+use super::error::StoreResult;
+use super::Store;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogEntry {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+}
+
+fn entry((id, slug, name): (i64, String, String)) -> CatalogEntry {
+    CatalogEntry { id, slug, name }
+}
+
+impl Store {
+    pub async fn categories(&self) -> StoreResult<Vec<CatalogEntry>> {
+        let rows: Vec<(i64, String, String)> =
+            sqlx::query_as("SELECT id, slug, name FROM categories ORDER BY position").fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(entry).collect())
+    }
+
+    pub async fn partners(&self) -> StoreResult<Vec<CatalogEntry>> {
+        let rows: Vec<(i64, String, String)> =
+            sqlx::query_as("SELECT id, slug, name FROM partners ORDER BY name").fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(entry).collect())
+    }
+
+    /// The partner whose API key hashes to `key_hash`; keys themselves are never stored.
+    pub async fn partner_by_key_hash(&self, key_hash: &str) -> StoreResult<Option<CatalogEntry>> {
+        let row: Option<(i64, String, String)> =
+            sqlx::query_as("SELECT id, slug, name FROM partners WHERE api_key_hash = $1")
+                .bind(key_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(entry))
+    }
+
+    pub async fn set_partner_key_hash(&self, partner_slug: &str, key_hash: &str) -> StoreResult<()> {
+        let updated = sqlx::query("UPDATE partners SET api_key_hash = $1 WHERE slug = $2")
+            .bind(key_hash)
+            .bind(partner_slug)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        if updated == 0 {
+            return Err(super::StoreError::NotFound("partner"));
+        }
+        Ok(())
+    }
+}

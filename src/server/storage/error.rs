@@ -1,0 +1,40 @@
+//! What can go wrong in the store, in the terms callers act on.
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The named thing does not exist (for this user).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A uniqueness rule was broken, e.g. an email that is already taken.
+    /// A name in the request (partner, category) is not in the catalog.
+    #[error("{0}")]
+    UnknownName(String),
+    #[error("{0} already exists")]
+    Conflict(&'static str),
+    /// The database cannot be reached right now; nothing was written.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(#[source] sqlx::Error),
+    #[error(transparent)]
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        match error {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
+                StoreError::Unavailable(error)
+            }
+            other => StoreError::Database(other),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Maps a unique-constraint violation to `Conflict`, right where the insert is written.
+pub(super) fn conflict_on_unique(what: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
+    move |error| match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what),
+        _ => StoreError::from(error),
+    }
+}

@@ -1,0 +1,278 @@
+//! Current grants and the consent ledger. Every change to a grant writes its ledger event in
+//! the same transaction, so the grants are always what replaying the ledger gives.
+
+use super::error::{StoreError, StoreResult};
+use super::Store;
+use crate::domain::access::Access;
+use crate::domain::decision::{GrantState, GrantStatus};
+use crate::domain::revocation::RevocationScope;
+
+/// Who took an action, as the ledger records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    User(i64),
+}
+
+impl Actor {
+    fn kind(self) -> &'static str {
+        match self {
+            Actor::User(_) => "user",
+        }
+    }
+
+    fn id(self) -> i64 {
+        match self {
+            Actor::User(id) => id,
+        }
+    }
+}
+
+/// One row of a user's grants with the catalog names the dashboard shows.
+#[derive(Debug, Clone)]
+pub struct GrantRow {
+    pub id: i64,
+    pub partner_slug: String,
+    pub partner_name: String,
+    pub category_slug: String,
+    pub access: Access,
+    pub status: GrantStatus,
+    pub purpose: String,
+    pub granted_at: i64,
+    pub changed_at: i64,
+}
+
+/// A grant a revocation just took back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevokedGrant {
+    pub grant_id: i64,
+    pub partner_id: i64,
+    pub category_id: i64,
+    pub access: Access,
+}
+
+pub struct NewGrant<'a> {
+    pub user_id: i64,
+    pub partner_slug: &'a str,
+    pub category_slug: &'a str,
+    pub access: Access,
+    pub purpose: &'a str,
+    pub granted_at: i64,
+}
+
+fn access_from_db(raw: &str) -> StoreResult<Access> {
+    Access::parse(raw).map_err(|e| StoreError::Database(sqlx::Error::Decode(e.into())))
+}
+
+fn status_from_db(raw: &str) -> StoreResult<GrantStatus> {
+    GrantStatus::parse(raw)
+        .ok_or_else(|| StoreError::Database(sqlx::Error::Decode(format!("unknown grant status {raw}").into())))
+}
+
+impl Store {
+    /// Gives a grant and records it in the ledger, in one transaction.
+    pub async fn give_grant(&self, grant: &NewGrant<'_>, actor: Actor) -> StoreResult<i64> {
+        let mut tx = self.pool.begin().await?;
+        let (grant_id, partner_id, category_id): (i64, i64, i64) = sqlx::query_as(
+            "INSERT INTO grants (user_id, partner_id, category_id, access, purpose, status, granted_at, changed_at) \
+             SELECT $1, p.id, c.id, $2, $3, 'active', $4, $4 FROM partners p, categories c \
+             WHERE p.slug = $5 AND c.slug = $6 \
+             RETURNING id, partner_id, category_id",
+        )
+        .bind(grant.user_id)
+        .bind(grant.access.as_str())
+        .bind(grant.purpose)
+        .bind(grant.granted_at)
+        .bind(grant.partner_slug)
+        .bind(grant.category_slug)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound("partner or category"))?;
+        sqlx::query(
+            "INSERT INTO consent_events \
+             (user_id, grant_id, partner_id, category_id, access, status, actor_kind, actor_id, purpose, at) \
+             VALUES ($1, $2, $3, $4, $5, 'granted', $6, $7, $8, $9)",
+        )
+        .bind(grant.user_id)
+        .bind(grant_id)
+        .bind(partner_id)
+        .bind(category_id)
+        .bind(grant.access.as_str())
+        .bind(actor.kind())
+        .bind(actor.id())
+        .bind(grant.purpose)
+        .bind(grant.granted_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(grant_id)
+    }
+
+    pub async fn grants_of_user(&self, user_id: i64) -> StoreResult<Vec<GrantRow>> {
+        let rows: Vec<(i64, String, String, String, String, String, String, i64, i64)> = sqlx::query_as(
+            "SELECT g.id, p.slug, p.name, c.slug, g.access, g.status, g.purpose, g.granted_at, g.changed_at \
+             FROM grants g JOIN partners p ON p.id = g.partner_id JOIN categories c ON c.id = g.category_id \
+             WHERE g.user_id = $1 ORDER BY p.name, c.position",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, partner_slug, partner_name, category_slug, access, status, purpose, granted_at, changed_at)| {
+                Ok(GrantRow {
+                    id,
+                    partner_slug,
+                    partner_name,
+                    category_slug,
+                    access: access_from_db(&access)?,
+                    status: status_from_db(&status)?,
+                    purpose,
+                    granted_at,
+                    changed_at,
+                })
+            })
+            .collect()
+    }
+
+    /// Takes back every active grant of `user_id` in `scope`. The grants change and their
+    /// ledger events are written in one transaction, committed before this returns. Grants that
+    /// are already taken back are not touched, so revoking twice writes one event.
+    pub async fn revoke(
+        &self,
+        user_id: i64,
+        scope: &RevocationScope,
+        actor: Actor,
+        now: i64,
+    ) -> StoreResult<Vec<RevokedGrant>> {
+        // Resolve names first, so an unknown name is a clear error and not an empty revocation.
+        let (mut sql, mut filters) = (String::new(), Vec::<i64>::new());
+        match scope {
+            RevocationScope::Grant(id) => {
+                sql.push_str(" AND id = $4");
+                filters.push(*id);
+            }
+            RevocationScope::Matching { partner, category, access: _ } => {
+                if let Some(slug) = partner {
+                    let id = self.catalog_id("partners", slug.as_str()).await?.ok_or_else(|| {
+                        StoreError::UnknownName(format!("There is no partner called \u{201c}{slug}\u{201d}."))
+                    })?;
+                    filters.push(id);
+                    sql.push_str(&format!(" AND partner_id = ${}", filters.len() + 3));
+                }
+                if let Some(slug) = category {
+                    let id = self.catalog_id("categories", slug.as_str()).await?.ok_or_else(|| {
+                        StoreError::UnknownName(format!("There is no data category called \u{201c}{slug}\u{201d}."))
+                    })?;
+                    filters.push(id);
+                    sql.push_str(&format!(" AND category_id = ${}", filters.len() + 3));
+                }
+            }
+        }
+        let access_filter = match scope {
+            RevocationScope::Matching { access: Some(access), .. } => {
+                sql.push_str(&format!(" AND access = ${}", filters.len() + 4));
+                Some(access.as_str())
+            }
+            _ => None,
+        };
+        let status = match actor {
+            Actor::User(_) => GrantStatus::Withdrawn,
+        };
+        let statement = format!(
+            "UPDATE grants SET status = $1, changed_at = $2 WHERE user_id = $3 AND status = 'active'{sql} \
+             RETURNING id, partner_id, category_id, access"
+        );
+
+        let mut tx = self.pool.begin().await?;
+        // Only fixed column names and numbered placeholders are spliced in; every value is bound.
+        // The UPDATE comes first so that SQLite takes its write lock before reading anything.
+        let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(statement))
+            .bind(status.as_str())
+            .bind(now)
+            .bind(user_id);
+        for id in &filters {
+            query = query.bind(*id);
+        }
+        if let Some(access) = access_filter {
+            query = query.bind(access);
+        }
+        let changed = query.fetch_all(&mut *tx).await?;
+
+        if changed.is_empty() {
+            if let RevocationScope::Grant(id) = scope {
+                let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM grants WHERE id = $1 AND user_id = $2")
+                    .bind(*id)
+                    .bind(user_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if exists.is_none() {
+                    return Err(StoreError::NotFound("grant"));
+                }
+            }
+        }
+
+        let mut revoked = Vec::with_capacity(changed.len());
+        for (grant_id, partner_id, category_id, access) in changed {
+            sqlx::query(
+                "INSERT INTO consent_events \
+                 (user_id, grant_id, partner_id, category_id, access, status, actor_kind, actor_id, at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(user_id)
+            .bind(grant_id)
+            .bind(partner_id)
+            .bind(category_id)
+            .bind(&access)
+            .bind(status.as_str())
+            .bind(actor.kind())
+            .bind(actor.id())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            revoked.push(RevokedGrant { grant_id, partner_id, category_id, access: access_from_db(&access)? });
+        }
+        tx.commit().await?;
+        Ok(revoked)
+    }
+
+    /// The state of one grant, for a partner's check. `None` if it was never given.
+    pub async fn grant_state(
+        &self,
+        user_id: i64,
+        partner_id: i64,
+        category_id: i64,
+        access: Access,
+    ) -> StoreResult<Option<GrantState>> {
+        let row: Option<(String, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT status, changed_at, expires_at FROM grants \
+             WHERE user_id = $1 AND partner_id = $2 AND category_id = $3 AND access = $4",
+        )
+        .bind(user_id)
+        .bind(partner_id)
+        .bind(category_id)
+        .bind(access.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(status, changed_at, expires_at)| {
+            Ok(GrantState { status: status_from_db(&status)?, changed_at, expires_at })
+        })
+        .transpose()
+    }
+
+    /// Number of ledger events of a user: lets tests see that nothing was written.
+    pub async fn ledger_length(&self, user_id: i64) -> StoreResult<i64> {
+        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM consent_events WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(count)
+    }
+
+    async fn catalog_id(&self, table: &'static str, slug: &str) -> StoreResult<Option<i64>> {
+        // `table` is one of two fixed names chosen by the caller, never input.
+        let row: Option<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT id FROM {table} WHERE slug = $1")))
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|(id,)| id))
+    }
+}

@@ -1,0 +1,212 @@
+//! `spawn_app` starts the whole application on a free port with a fresh database.
+
+use reqwest::header::{ACCEPT, COOKIE, SET_COOKIE};
+use reqwest::redirect::Policy;
+use std::sync::atomic::{AtomicU64, Ordering};
+use who_can_see::server::app::Application;
+use who_can_see::server::config::ServeArgs;
+use who_can_see::server::storage::Store;
+
+/// Runs one test body once per storage engine.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::helpers::spawn_app($crate::helpers::Engine::Sqlite).await).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::helpers::spawn_app($crate::helpers::Engine::Postgres).await).await;
+            }
+        }
+    };
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+pub const ALICE: (&str, &str) = ("alice@example.com", "alice-demo-2018");
+pub const BOB: (&str, &str) = ("bob@example.com", "bob-demo-2018");
+
+pub struct TestApp {
+    pub address: String,
+    pub database_url: String,
+    pub store: Store,
+    pub client: reqwest::Client,
+    _database: TestDatabase,
+}
+
+/// A database that exists for one test and is removed when the test ends, even if it fails.
+enum TestDatabase {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+const POSTGRES_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+fn unique_name() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    format!("wcs_test_{}_{}_{}", std::process::id(), nanos % 1_000_000_000, COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+impl TestDatabase {
+    async fn create(engine: Engine) -> (Self, String) {
+        let name = unique_name();
+        match engine {
+            Engine::Sqlite => {
+                let folder = std::env::temp_dir().join(&name);
+                std::fs::create_dir_all(&folder).unwrap();
+                let url = format!("sqlite://{}/consent.db", folder.display());
+                (TestDatabase::Sqlite(folder), url)
+            }
+            Engine::Postgres => {
+                use sqlx::{Connection, Executor};
+                let mut admin = sqlx::PgConnection::connect(POSTGRES_ADMIN_URL)
+                    .await
+                    .expect("PostgreSQL must run on 127.0.0.1:5432 (see README)");
+                admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.unwrap();
+                let url = format!("postgres://postgres@127.0.0.1:5432/{name}");
+                (TestDatabase::Postgres(name), url)
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match self {
+            TestDatabase::Sqlite(folder) => {
+                let _ = std::fs::remove_dir_all(folder);
+            }
+            TestDatabase::Postgres(name) => {
+                let name = name.clone();
+                // Drop runs outside async code: use a thread with its own runtime.
+                let _ = std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                    runtime.block_on(async {
+                        use sqlx::{Connection, Executor};
+                        if let Ok(mut admin) = sqlx::PgConnection::connect(POSTGRES_ADMIN_URL).await {
+                            let _ = admin
+                                .execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                                .await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+pub async fn spawn_app(engine: Engine) -> TestApp {
+    let (database, url) = TestDatabase::create(engine).await;
+    let args = ServeArgs {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        site_root: "target/site".into(),
+        demo: true,
+        session_hours: 12,
+    };
+    let app = Application::build(&url, args).await.expect("the app builds");
+    let address = format!("http://{}", app.address());
+    let store = app.state().store.clone();
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
+    TestApp { address, database_url: url, store, client, _database: database }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Signs in through the real form and returns the session cookie (name=value).
+    pub async fn sign_in(&self, (email, password): (&str, &str)) -> String {
+        let response = self.sign_in_response(email, password).await;
+        assert_eq!(response.status(), 303, "sign-in should redirect");
+        assert_eq!(response.headers()["location"], "/");
+        session_cookie(&response).expect("sign-in sets a session cookie")
+    }
+
+    pub async fn sign_in_response(&self, email: &str, password: &str) -> reqwest::Response {
+        self.client.post(self.url("/sign-in")).form(&[("email", email), ("password", password)]).send().await.unwrap()
+    }
+
+    /// Posts the revocation form as script does (no text/html in Accept).
+    pub async fn revoke(&self, cookie: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/revoke"))
+            .header(COOKIE, cookie)
+            .header(ACCEPT, "application/json")
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn dashboard(&self, cookie: &str) -> reqwest::Response {
+        self.client.get(self.url("/")).header(COOKIE, cookie).header(ACCEPT, "text/html").send().await.unwrap()
+    }
+
+    pub async fn check(&self, key: &str, body: serde_json::Value) -> reqwest::Response {
+        self.client.post(self.url("/api/v1/check")).bearer_auth(key).json(&body).send().await.unwrap()
+    }
+
+    /// The decision the partner API gives, asserting the call itself succeeded.
+    pub async fn decision(&self, partner: &str, user: &str, category: &str, access: &str) -> serde_json::Value {
+        let key = format!("demo-key-{partner}");
+        let response =
+            self.check(&key, serde_json::json!({ "user": user, "category": category, "access": access })).await;
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
+    pub async fn user_id(&self, handle: &str) -> i64 {
+        self.store.user_id_by_handle(handle).await.unwrap().expect("the user exists")
+    }
+
+    pub async fn ledger_length(&self, handle: &str) -> i64 {
+        self.store.ledger_length(self.user_id(handle).await).await.unwrap()
+    }
+
+    /// (partner slug, category slug, access, status) of every grant of a user, sorted.
+    pub async fn grant_states(&self, handle: &str) -> Vec<(String, String, String, String)> {
+        let mut states: Vec<_> = self
+            .store
+            .grants_of_user(self.user_id(handle).await)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|g| (g.partner_slug, g.category_slug, g.access.as_str().to_owned(), g.status.as_str().to_owned()))
+            .collect();
+        states.sort();
+        states
+    }
+
+    pub async fn grant_id(&self, handle: &str, partner: &str, category: &str, access: &str) -> i64 {
+        self.store
+            .grants_of_user(self.user_id(handle).await)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|g| g.partner_slug == partner && g.category_slug == category && g.access.as_str() == access)
+            .expect("the grant exists")
+            .id
+    }
+}
+
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("wcs_session=") && !v.starts_with("wcs_session=;"))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+}

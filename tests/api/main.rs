@@ -1,0 +1,8 @@
+//! Integration tests: the real app on port 0 with its own fresh database, on SQLite and on
+//! PostgreSQL, driven over HTTP as a browser or a partner would.
+
+mod helpers;
+mod ledger;
+mod partner_api;
+mod revocation;
+mod sign_in;
