@@ -85,10 +85,17 @@ export function grantsTable(page: Page): Locator {
   return page.getByRole('table', { name: 'Partners who can reach your data' });
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/// The row of one partner: its row header is the partner's name, followed by the button
+/// "Remove <partner>" while the partner still holds something.
 export function partnerRow(page: Page, partner: string): Locator {
+  const name = escapeRegExp(partner);
   return grantsTable(page)
     .getByRole('row')
-    .filter({ has: page.getByRole('button', { name: `Remove ${partner}`, exact: true }) });
+    .filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${name}(\\s+Remove ${name})?$`) }) });
 }
 
 /// The cell of one partner and one category (by the column header's position).
@@ -116,7 +123,8 @@ export async function tableSnapshot(page: Page): Promise<Map<string, string>> {
     const row = rows.nth(i);
     const rowHeaders = await row.getByRole('rowheader').allInnerTexts();
     if (rowHeaders.length === 0) continue; // the header row
-    const name = normalise(rowHeaders[0]);
+    // The partner's name, without the "Remove <partner>" button that goes once nothing is left.
+    const name = normalise(rowHeaders[0]).replace(/\s+Remove .*$/, '');
     const cells = (await row.getByRole('cell').allInnerTexts()).map(normalise);
     cells.forEach((text, j) => snapshot.set(`${name} | ${headers[j + 1] ?? `column ${j + 1}`}`, text));
   }

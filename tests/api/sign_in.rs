@@ -41,12 +41,13 @@ on_both_engines!(the_session_cookie_is_http_only_and_same_site);
 async fn each_user_sees_only_their_own_dashboard(app: TestApp) {
     let alice = app.sign_in(ALICE).await;
     let bob = app.sign_in(BOB).await;
+    app.revoke(&alice, &[("partner", "amazon")]).await;
     let alice_page = app.dashboard(&alice).await.text().await.unwrap();
     let bob_page = app.dashboard(&bob).await.text().await.unwrap();
     assert!(alice_page.contains("Alice Example") && !alice_page.contains("Bob Example"));
     assert!(bob_page.contains("Bob Example") && !bob_page.contains("Alice Example"));
-    assert!(alice_page.contains("Amazon can read your contacts"));
-    assert!(!bob_page.contains("Amazon can read your contacts"), "Bob does not hold Alice's grants");
+    assert!(alice_page.contains("Amazon can no longer reach your contacts"));
+    assert!(bob_page.contains("Amazon can read your contacts"), "Alice's revocation is hers alone");
 }
 on_both_engines!(each_user_sees_only_their_own_dashboard);
 
