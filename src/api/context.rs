@@ -17,7 +17,9 @@ pub fn app_state() -> AppState {
 /// The signed-in user, or `NotSignedIn`.
 pub async fn signed_in_user() -> Result<UserRecord, AppError> {
     let parts = use_context::<Parts>().ok_or(AppError::Internal)?;
-    session::current_user(&app_state(), &parts.headers).await?.ok_or(AppError::NotSignedIn)
+    session::current_user(&app_state(), &parts.headers)
+        .await?
+        .ok_or(AppError::NotSignedIn)
 }
 
 /// Sets the HTTP status of a failed call made by script. A plain HTML form post is left
@@ -27,10 +29,13 @@ pub fn failed(error: AppError) -> AppError {
         .and_then(|parts| parts.headers.get(http::header::ACCEPT).cloned())
         .and_then(|accept| accept.to_str().map(|v| v.contains("text/html")).ok())
         .unwrap_or(false);
-    if !from_html_form {
-        if let (Some(options), Ok(status)) = (use_context::<ResponseOptions>(), http::StatusCode::from_u16(error.status())) {
-            options.set_status(status);
-        }
+    if !from_html_form
+        && let (Some(options), Ok(status)) = (
+            use_context::<ResponseOptions>(),
+            http::StatusCode::from_u16(error.status()),
+        )
+    {
+        options.set_status(status);
     }
     error
 }

@@ -23,8 +23,14 @@ pub struct RevokeOutcome {
 pub async fn load_dashboard() -> Result<DashboardPage, AppError> {
     use crate::api::context::{app_state, failed, signed_in_user};
     let user = signed_in_user().await.map_err(failed)?;
-    let view = crate::server::dashboard::build(&app_state().store, user.id).await.map_err(|e| failed(e.into()))?;
-    Ok(DashboardPage { user_name: user.display_name, email: user.email, view })
+    let view = crate::server::dashboard::build(&app_state().store, user.id)
+        .await
+        .map_err(|e| failed(e.into()))?;
+    Ok(DashboardPage {
+        user_name: user.display_name,
+        email: user.email,
+        view,
+    })
 }
 
 /// Revokes a single grant (`grant`), or every active grant matching `partner`, `category`
@@ -42,7 +48,11 @@ pub async fn revoke(
     let scope = RevocationScope::parse(&grant, &partner, &category, &access)
         .map_err(|e| failed(AppError::BadInput(e.to_string())))?;
     let store = app_state().store;
-    let notice = crate::server::dashboard::revoke(&store, user.id, &scope).await.map_err(|e| failed(e.into()))?;
-    let view = crate::server::dashboard::build(&store, user.id).await.map_err(|e| failed(e.into()))?;
+    let notice = crate::server::dashboard::revoke(&store, user.id, &scope)
+        .await
+        .map_err(|e| failed(e.into()))?;
+    let view = crate::server::dashboard::build(&store, user.id)
+        .await
+        .map_err(|e| failed(e.into()))?;
     Ok(RevokeOutcome { notice, view })
 }

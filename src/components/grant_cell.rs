@@ -7,7 +7,12 @@ use crate::domain::wording;
 use leptos::prelude::*;
 
 #[component]
-pub fn GrantCell(action: ServerAction<Revoke>, partner: PartnerRow, category: CategoryColumn, cell: Cell) -> impl IntoView {
+pub fn GrantCell(
+    action: ServerAction<Revoke>,
+    partner: PartnerRow,
+    category: CategoryColumn,
+    cell: Cell,
+) -> impl IntoView {
     if !cell.ever_granted() {
         return view! {
             <td class="cell empty">

@@ -73,12 +73,23 @@ mod tests {
 
     #[test]
     fn emails_are_normalised() {
-        assert_eq!(Email::parse("  Alice@Example.COM ").unwrap().as_str(), "alice@example.com");
+        assert_eq!(
+            Email::parse("  Alice@Example.COM ").unwrap().as_str(),
+            "alice@example.com"
+        );
     }
 
     #[test]
     fn malformed_emails_are_refused() {
-        for bad in ["", "alice", "@example.com", "alice@", "alice@example", "a b@example.com", "a@b@c.com"] {
+        for bad in [
+            "",
+            "alice",
+            "@example.com",
+            "alice@",
+            "alice@example",
+            "a b@example.com",
+            "a@b@c.com",
+        ] {
             assert_eq!(Email::parse(bad), Err(CredentialError::MalformedEmail), "{bad:?}");
         }
     }
@@ -87,6 +98,9 @@ mod tests {
     fn new_passwords_need_eight_characters() {
         assert_eq!(NewPassword::parse("short"), Err(CredentialError::PasswordTooShort));
         assert!(NewPassword::parse("long enough").is_ok());
-        assert_eq!(NewPassword::parse(&"x".repeat(1025)), Err(CredentialError::PasswordTooLong));
+        assert_eq!(
+            NewPassword::parse(&"x".repeat(1025)),
+            Err(CredentialError::PasswordTooLong)
+        );
     }
 }

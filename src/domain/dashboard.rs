@@ -107,13 +107,26 @@ mod tests {
     use super::*;
 
     fn grant(id: i64, access: Access, active: bool) -> GrantView {
-        GrantView { id, access, active, purpose: "p".into(), since: "1 Jan 2016".into(), ended: None }
+        GrantView {
+            id,
+            access,
+            active,
+            purpose: "p".into(),
+            since: "1 Jan 2016".into(),
+            ended: None,
+        }
     }
 
     fn view() -> DashboardView {
         let categories = vec![
-            CategoryColumn { slug: "messages".into(), name: "Messages".into() },
-            CategoryColumn { slug: "friends".into(), name: "Friends".into() },
+            CategoryColumn {
+                slug: "messages".into(),
+                name: "Messages".into(),
+            },
+            CategoryColumn {
+                slug: "friends".into(),
+                name: "Friends".into(),
+            },
         ];
         let row = |slug: &str, messages: Vec<GrantView>, friends: Vec<GrantView>| PartnerRow {
             slug: slug.into(),
@@ -123,7 +136,11 @@ mod tests {
         DashboardView {
             categories,
             rows: vec![
-                row("spotify", vec![grant(1, Access::Read, true), grant(2, Access::Write, true)], vec![]),
+                row(
+                    "spotify",
+                    vec![grant(1, Access::Read, true), grant(2, Access::Write, true)],
+                    vec![],
+                ),
                 row("netflix", vec![grant(3, Access::Read, false)], vec![]),
                 row("bing", vec![], vec![grant(4, Access::Read, true)]),
             ],
@@ -132,16 +149,26 @@ mod tests {
 
     #[test]
     fn withdrawn_grants_do_not_count_in_the_summary() {
-        assert_eq!(view().summary(), "2 partners can reach your data: 1 can read your messages.");
+        assert_eq!(
+            view().summary(),
+            "2 partners can reach your data: 1 can read your messages."
+        );
     }
 
     #[test]
     fn category_actions_list_only_what_someone_still_holds() {
-        let actions: Vec<(String, Access)> =
-            view().category_actions().into_iter().map(|(c, a)| (c.slug, a)).collect();
+        let actions: Vec<(String, Access)> = view()
+            .category_actions()
+            .into_iter()
+            .map(|(c, a)| (c.slug, a))
+            .collect();
         assert_eq!(
             actions,
-            vec![("messages".into(), Access::Read), ("messages".into(), Access::Write), ("friends".into(), Access::Read)]
+            vec![
+                ("messages".into(), Access::Read),
+                ("messages".into(), Access::Write),
+                ("friends".into(), Access::Read)
+            ]
         );
     }
 }

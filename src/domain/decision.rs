@@ -52,18 +52,33 @@ pub enum DenyReason {
 pub enum Decision {
     Allow,
     /// `since` is when the access ended, if it ever existed.
-    Deny { reason: DenyReason, since: Option<i64> },
+    Deny {
+        reason: DenyReason,
+        since: Option<i64>,
+    },
 }
 
 pub fn decide(grant: Option<GrantState>, now: i64) -> Decision {
     let Some(grant) = grant else {
-        return Decision::Deny { reason: DenyReason::NeverGranted, since: None };
+        return Decision::Deny {
+            reason: DenyReason::NeverGranted,
+            since: None,
+        };
     };
     match grant.status {
-        GrantStatus::Withdrawn => Decision::Deny { reason: DenyReason::Withdrawn, since: Some(grant.changed_at) },
-        GrantStatus::Revoked => Decision::Deny { reason: DenyReason::Revoked, since: Some(grant.changed_at) },
+        GrantStatus::Withdrawn => Decision::Deny {
+            reason: DenyReason::Withdrawn,
+            since: Some(grant.changed_at),
+        },
+        GrantStatus::Revoked => Decision::Deny {
+            reason: DenyReason::Revoked,
+            since: Some(grant.changed_at),
+        },
         GrantStatus::Active => match grant.expires_at {
-            Some(end) if end <= now => Decision::Deny { reason: DenyReason::Expired, since: Some(end) },
+            Some(end) if end <= now => Decision::Deny {
+                reason: DenyReason::Expired,
+                since: Some(end),
+            },
             _ => Decision::Allow,
         },
     }
@@ -74,7 +89,11 @@ mod tests {
     use super::*;
 
     fn state(status: GrantStatus, expires_at: Option<i64>) -> Option<GrantState> {
-        Some(GrantState { status, changed_at: 100, expires_at })
+        Some(GrantState {
+            status,
+            changed_at: 100,
+            expires_at,
+        })
     }
 
     #[test]
@@ -83,16 +102,31 @@ mod tests {
         assert_eq!(decide(state(GrantStatus::Active, Some(501)), 500), Decision::Allow);
         assert_eq!(
             decide(state(GrantStatus::Active, Some(500)), 500),
-            Decision::Deny { reason: DenyReason::Expired, since: Some(500) }
+            Decision::Deny {
+                reason: DenyReason::Expired,
+                since: Some(500)
+            }
         );
         assert_eq!(
             decide(state(GrantStatus::Withdrawn, None), 500),
-            Decision::Deny { reason: DenyReason::Withdrawn, since: Some(100) }
+            Decision::Deny {
+                reason: DenyReason::Withdrawn,
+                since: Some(100)
+            }
         );
         assert_eq!(
             decide(state(GrantStatus::Revoked, None), 500),
-            Decision::Deny { reason: DenyReason::Revoked, since: Some(100) }
+            Decision::Deny {
+                reason: DenyReason::Revoked,
+                since: Some(100)
+            }
         );
-        assert_eq!(decide(None, 500), Decision::Deny { reason: DenyReason::NeverGranted, since: None });
+        assert_eq!(
+            decide(None, 500),
+            Decision::Deny {
+                reason: DenyReason::NeverGranted,
+                since: None
+            }
+        );
     }
 }

@@ -55,7 +55,11 @@ impl RevocationScope {
         if partner.is_none() && category.is_none() && access.is_none() {
             return Err(ScopeError::NothingNamed);
         }
-        Ok(RevocationScope::Matching { partner, category, access })
+        Ok(RevocationScope::Matching {
+            partner,
+            category,
+            access,
+        })
     }
 }
 
@@ -78,10 +82,20 @@ pub fn revocation_notice(scope: &RevocationScope, revoked: &[Revoked]) -> String
     accesses.sort();
     accesses.dedup();
     let verbs = wording::list_accesses(&accesses, "or");
-    let partner_wide = matches!(scope, RevocationScope::Matching { category: None, partner: Some(_), .. });
+    let partner_wide = matches!(
+        scope,
+        RevocationScope::Matching {
+            category: None,
+            partner: Some(_),
+            ..
+        }
+    );
     match (one_partner, one_category) {
         (true, _) if partner_wide => format!("Revoked: {} can no longer reach any of your data.", first.partner_name),
-        (true, true) => format!("Revoked: {} can no longer {verbs} your {}.", first.partner_name, first.category_noun),
+        (true, true) => format!(
+            "Revoked: {} can no longer {verbs} your {}.",
+            first.partner_name, first.category_noun
+        ),
         (false, true) => format!("Revoked: nobody can {verbs} your {} any more.", first.category_noun),
         _ => format!("Revoked {} accesses.", revoked.len()),
     }
@@ -113,12 +127,19 @@ mod tests {
         ];
         for (grant, partner, category, access, expected) in cases {
             let error = RevocationScope::parse(&grant, &partner, &category, &access).unwrap_err();
-            assert!(error.to_string().contains(expected), "{error} should mention {expected}");
+            assert!(
+                error.to_string().contains(expected),
+                "{error} should mention {expected}"
+            );
         }
     }
 
     fn revoked(partner: &str, category: &str, access: Access) -> Revoked {
-        Revoked { partner_name: partner.into(), category_noun: category.into(), access }
+        Revoked {
+            partner_name: partner.into(),
+            category_noun: category.into(),
+            access,
+        }
     }
 
     #[test]
@@ -130,11 +151,23 @@ mod tests {
             "Revoked: Spotify can no longer read, write or delete your messages."
         );
         let column = RevocationScope::parse(&None, &None, &some("messages"), &some("read")).unwrap();
-        let readers = [revoked("Netflix", "messages", Access::Read), revoked("Spotify", "messages", Access::Read)];
-        assert_eq!(revocation_notice(&column, &readers), "Revoked: nobody can read your messages any more.");
+        let readers = [
+            revoked("Netflix", "messages", Access::Read),
+            revoked("Spotify", "messages", Access::Read),
+        ];
+        assert_eq!(
+            revocation_notice(&column, &readers),
+            "Revoked: nobody can read your messages any more."
+        );
         let partner = RevocationScope::parse(&None, &some("amazon"), &None, &None).unwrap();
-        let amazon = [revoked("Amazon", "contacts", Access::Read), revoked("Amazon", "friends", Access::Read)];
-        assert_eq!(revocation_notice(&partner, &amazon), "Revoked: Amazon can no longer reach any of your data.");
+        let amazon = [
+            revoked("Amazon", "contacts", Access::Read),
+            revoked("Amazon", "friends", Access::Read),
+        ];
+        assert_eq!(
+            revocation_notice(&partner, &amazon),
+            "Revoked: Amazon can no longer reach any of your data."
+        );
         assert!(revocation_notice(&partner, &[]).starts_with("Nothing changed"));
     }
 }

@@ -49,7 +49,10 @@ mod tests {
 
     #[test]
     fn accepts_lowercase_names_with_dashes() {
-        assert_eq!(Slug::parse("new-york-times", "partner").unwrap().as_str(), "new-york-times");
+        assert_eq!(
+            Slug::parse("new-york-times", "partner").unwrap().as_str(),
+            "new-york-times"
+        );
     }
 
     #[test]

@@ -48,15 +48,27 @@ mod tests {
             partner_holds("Spotify", &[Read, Write, Delete], "messages"),
             "Spotify can read, write and delete your messages"
         );
-        assert_eq!(partner_holds("Amazon", &[Read, Write], "contacts"), "Amazon can read and write your contacts");
-        assert_eq!(partner_holds("Netflix", &[Read], "messages"), "Netflix can read your messages");
+        assert_eq!(
+            partner_holds("Amazon", &[Read, Write], "contacts"),
+            "Amazon can read and write your contacts"
+        );
+        assert_eq!(
+            partner_holds("Netflix", &[Read], "messages"),
+            "Netflix can read your messages"
+        );
         assert_eq!(list_accesses(&[Read, Write, Delete], "or"), "read, write or delete");
     }
 
     #[test]
     fn the_summary_answers_in_one_sentence() {
-        assert_eq!(summary(9, 3), "9 partners can reach your data: 3 can read your messages.");
-        assert_eq!(summary(1, 0), "1 partner can reach your data; none can read your messages.");
+        assert_eq!(
+            summary(9, 3),
+            "9 partners can reach your data: 3 can read your messages."
+        );
+        assert_eq!(
+            summary(1, 0),
+            "1 partner can reach your data; none can read your messages."
+        );
         assert_eq!(summary(0, 0), "No partner can reach your data.");
     }
 }

@@ -2,6 +2,7 @@
 //! so that `main` and the integration tests start exactly the same thing.
 
 use crate::app::{App, shell};
+use crate::server::body_limit::{BODY_LIMIT_BYTES, refuse_oversized_bodies};
 use crate::server::config::ServeArgs;
 use crate::server::state::{AppState, Settings};
 use crate::server::storage::Store;
@@ -21,9 +22,6 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-/// Requests larger than this are refused with 413 before any work is done.
-pub const BODY_LIMIT_BYTES: usize = 16 * 1024;
-
 pub struct Application {
     listener: TcpListener,
     router: Router,
@@ -37,7 +35,9 @@ impl Application {
         if args.demo {
             demo::seed(&store).await.context("Failed to seed the demo data")?;
         }
-        let listener = TcpListener::bind(args.addr).await.with_context(|| format!("Failed to listen on {}", args.addr))?;
+        let listener = TcpListener::bind(args.addr)
+            .await
+            .with_context(|| format!("Failed to listen on {}", args.addr))?;
         let leptos_options = LeptosOptions::builder()
             .output_name("who-can-see")
             .site_root(args.site_root.as_str())
@@ -48,9 +48,17 @@ impl Application {
             session_lifetime_ms: i64::from(args.session_hours) * 3_600_000,
             secure_cookies: false,
         };
-        let state = AppState { store, leptos_options, settings: Arc::new(settings) };
+        let state = AppState {
+            store,
+            leptos_options,
+            settings: Arc::new(settings),
+        };
         let router = router(state.clone());
-        Ok(Application { listener, router, state })
+        Ok(Application {
+            listener,
+            router,
+            state,
+        })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -97,6 +105,7 @@ fn router(state: AppState) -> Router {
         })
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(axum::middleware::from_fn(refuse_oversized_bodies))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -4,8 +4,8 @@ use crate::domain::credentials::Email;
 use crate::server::error::log_store_error;
 use crate::server::session;
 use crate::server::state::AppState;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use axum::Form;
 use axum::extract::State;
 use axum::extract::rejection::FormRejection;
@@ -56,9 +56,14 @@ pub async fn sign_in(State(state): State<AppState>, form: Result<Form<SignInForm
         Ok(user) => user,
         Err(error) => return unavailable(&error),
     };
-    let stored_hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| NO_ACCOUNT_HASH.to_owned());
+    let stored_hash = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| NO_ACCOUNT_HASH.to_owned());
     let password = form.password;
-    let matches = tokio::task::spawn_blocking(move || password_matches(&password, &stored_hash)).await.unwrap_or(false);
+    let matches = tokio::task::spawn_blocking(move || password_matches(&password, &stored_hash))
+        .await
+        .unwrap_or(false);
     let Some(user) = user.filter(|_| matches) else {
         tracing::info!(event = "sign_in_failed", email = ?email.as_str());
         return back_to_sign_in("invalid");
@@ -73,12 +78,16 @@ pub async fn sign_in(State(state): State<AppState>, form: Result<Form<SignInForm
 }
 
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(token) = session::token_from(&headers) {
-        if let Err(error) = state.store.delete_session(&session::hash_token(&token)).await {
-            return unavailable(&error);
-        }
+    if let Some(token) = session::token_from(&headers)
+        && let Err(error) = state.store.delete_session(&session::hash_token(&token)).await
+    {
+        return unavailable(&error);
     }
-    ([(header::SET_COOKIE, session::clear_cookie())], Redirect::to("/sign-in")).into_response()
+    (
+        [(header::SET_COOKIE, session::clear_cookie())],
+        Redirect::to("/sign-in"),
+    )
+        .into_response()
 }
 
 fn unavailable(error: &crate::server::storage::StoreError) -> Response {

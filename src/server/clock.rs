@@ -28,7 +28,9 @@ pub fn rfc3339(ms: i64) -> String {
 pub fn date_ms(year: i32, month: u8, day: u8) -> i64 {
     let month = time::Month::try_from(month).unwrap_or(time::Month::January);
     let date = time::Date::from_calendar_date(year, month, day).unwrap_or(time::Date::MIN);
-    date.with_hms(12, 0, 0).map(|d| d.assume_utc().unix_timestamp() * 1000).unwrap_or_default()
+    date.with_hms(12, 0, 0)
+        .map(|d| d.assume_utc().unix_timestamp() * 1000)
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

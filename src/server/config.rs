@@ -4,10 +4,18 @@ use clap::{ArgAction, Args, Parser, Subcommand};
 use std::net::SocketAddr;
 
 #[derive(Debug, Parser)]
-#[command(name = "who-can-see", about = "Who can see your data, and one click to take it back.")]
+#[command(
+    name = "who-can-see",
+    about = "Who can see your data, and one click to take it back."
+)]
 pub struct Cli {
     /// Where the consent store lives: sqlite://path or postgres://...
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/who-can-see.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/who-can-see.db",
+        global = true
+    )]
     pub database_url: String,
     #[command(flatten)]
     pub serve: ServeArgs,

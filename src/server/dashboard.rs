@@ -12,7 +12,10 @@ pub async fn build(store: &Store, user_id: i64) -> Result<DashboardView, StoreEr
         .categories()
         .await?
         .into_iter()
-        .map(|c| CategoryColumn { slug: c.slug, name: c.name })
+        .map(|c| CategoryColumn {
+            slug: c.slug,
+            name: c.name,
+        })
         .collect();
     let mut rows: Vec<PartnerRow> = Vec::new();
     for grant in store.grants_of_user(user_id).await? {
@@ -52,7 +55,11 @@ pub async fn revoke(store: &Store, user_id: i64, scope: &RevocationScope) -> Res
     let named: Vec<Revoked> = revoked
         .iter()
         .map(|r| Revoked {
-            partner_name: partners.iter().find(|p| p.id == r.partner_id).map(|p| p.name.clone()).unwrap_or_default(),
+            partner_name: partners
+                .iter()
+                .find(|p| p.id == r.partner_id)
+                .map(|p| p.name.clone())
+                .unwrap_or_default(),
             category_noun: categories
                 .iter()
                 .find(|c| c.id == r.category_id)

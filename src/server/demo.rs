@@ -20,17 +20,83 @@ struct DemoGrant {
 }
 
 const DEMO_GRANTS: &[DemoGrant] = &[
-    DemoGrant { partner: "spotify", category: "messages", accesses: &[Read, Write, Delete], purpose: "Send and read messages from inside Spotify, such as a message linking to a song", since: (2016, 3, 14) },
-    DemoGrant { partner: "netflix", category: "messages", accesses: &[Read], purpose: "Recommend shows to friends in messages from inside Netflix", since: (2014, 9, 2) },
-    DemoGrant { partner: "rbc", category: "messages", accesses: &[Read], purpose: "Send money to friends through messages", since: (2015, 6, 10) },
-    DemoGrant { partner: "bing", category: "friends", accesses: &[Read], purpose: "Show your friends' names next to search results", since: (2010, 10, 13) },
-    DemoGrant { partner: "amazon", category: "contacts", accesses: &[Read], purpose: "Sync your contacts on an Amazon tablet", since: (2013, 4, 20) },
-    DemoGrant { partner: "amazon", category: "friends", accesses: &[Read], purpose: "Find your friends' contact details through your friends list", since: (2013, 4, 20) },
-    DemoGrant { partner: "yandex", category: "profile", accesses: &[Read], purpose: "Match your user ID with search results", since: (2013, 1, 15) },
-    DemoGrant { partner: "apple", category: "contacts", accesses: &[Read], purpose: "Show your friends' contacts on Apple devices", since: (2012, 9, 19) },
-    DemoGrant { partner: "apple", category: "calendar", accesses: &[Read], purpose: "Show your friends' calendar entries on Apple devices", since: (2012, 9, 19) },
-    DemoGrant { partner: "yahoo", category: "posts", accesses: &[Read], purpose: "Show your friends' posts in Yahoo's news feed", since: (2010, 12, 1) },
-    DemoGrant { partner: "nytimes", category: "friends", accesses: &[Read], purpose: "Show which of your friends read an article", since: (2011, 8, 1) },
+    DemoGrant {
+        partner: "spotify",
+        category: "messages",
+        accesses: &[Read, Write, Delete],
+        purpose: "Send and read messages from inside Spotify, such as a message linking to a song",
+        since: (2016, 3, 14),
+    },
+    DemoGrant {
+        partner: "netflix",
+        category: "messages",
+        accesses: &[Read],
+        purpose: "Recommend shows to friends in messages from inside Netflix",
+        since: (2014, 9, 2),
+    },
+    DemoGrant {
+        partner: "rbc",
+        category: "messages",
+        accesses: &[Read],
+        purpose: "Send money to friends through messages",
+        since: (2015, 6, 10),
+    },
+    DemoGrant {
+        partner: "bing",
+        category: "friends",
+        accesses: &[Read],
+        purpose: "Show your friends' names next to search results",
+        since: (2010, 10, 13),
+    },
+    DemoGrant {
+        partner: "amazon",
+        category: "contacts",
+        accesses: &[Read],
+        purpose: "Sync your contacts on an Amazon tablet",
+        since: (2013, 4, 20),
+    },
+    DemoGrant {
+        partner: "amazon",
+        category: "friends",
+        accesses: &[Read],
+        purpose: "Find your friends' contact details through your friends list",
+        since: (2013, 4, 20),
+    },
+    DemoGrant {
+        partner: "yandex",
+        category: "profile",
+        accesses: &[Read],
+        purpose: "Match your user ID with search results",
+        since: (2013, 1, 15),
+    },
+    DemoGrant {
+        partner: "apple",
+        category: "contacts",
+        accesses: &[Read],
+        purpose: "Show your friends' contacts on Apple devices",
+        since: (2012, 9, 19),
+    },
+    DemoGrant {
+        partner: "apple",
+        category: "calendar",
+        accesses: &[Read],
+        purpose: "Show your friends' calendar entries on Apple devices",
+        since: (2012, 9, 19),
+    },
+    DemoGrant {
+        partner: "yahoo",
+        category: "posts",
+        accesses: &[Read],
+        purpose: "Show your friends' posts in Yahoo's news feed",
+        since: (2010, 12, 1),
+    },
+    DemoGrant {
+        partner: "nytimes",
+        category: "friends",
+        accesses: &[Read],
+        purpose: "Show which of your friends read an article",
+        since: (2011, 8, 1),
+    },
 ];
 
 /// The demo key of a partner: fine for a demo, printed at start-up, never for production.
@@ -43,10 +109,20 @@ fn handle_for(email: &Email) -> String {
     let handle: String = email
         .local_part()
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .take(40)
         .collect();
-    if handle.trim_matches('-').is_empty() { "user".to_owned() } else { handle }
+    if handle.trim_matches('-').is_empty() {
+        "user".to_owned()
+    } else {
+        handle
+    }
 }
 
 /// Creates a user holding the demo grants; returns their handle.
@@ -54,7 +130,10 @@ pub async fn add_demo_user(store: &Store, email: &str, password: &str, name: &st
     let email = Email::parse(email)?;
     let password = NewPassword::parse(password)?;
     let name = name.trim();
-    anyhow::ensure!(!name.is_empty() && name.chars().count() <= 100, "Give a name of 1 to 100 characters.");
+    anyhow::ensure!(
+        !name.is_empty() && name.chars().count() <= 100,
+        "Give a name of 1 to 100 characters."
+    );
     let handle = handle_for(&email);
     let password_hash = hash_password(password.expose())?;
     let user_id = store
@@ -81,7 +160,10 @@ pub async fn add_demo_user(store: &Store, email: &str, password: &str, name: &st
                 purpose: grant.purpose,
                 granted_at: date_ms(year, month, day),
             };
-            store.give_grant(&new_grant, Actor::User(user_id)).await.context("Failed to give a demo grant")?;
+            store
+                .give_grant(&new_grant, Actor::User(user_id))
+                .await
+                .context("Failed to give a demo grant")?;
         }
     }
     Ok(handle)
@@ -96,9 +178,14 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
     }
     let partners = store.partners().await?;
     for partner in &partners {
-        store.set_partner_key_hash(&partner.slug, &hash_token(&demo_key(&partner.slug))).await?;
+        store
+            .set_partner_key_hash(&partner.slug, &hash_token(&demo_key(&partner.slug)))
+            .await?;
     }
-    let keys: Vec<String> = partners.iter().map(|p| format!("  {:<22} {}", p.name, demo_key(&p.slug))).collect();
+    let keys: Vec<String> = partners
+        .iter()
+        .map(|p| format!("  {:<22} {}", p.name, demo_key(&p.slug)))
+        .collect();
     println!("Demo partner API keys (development only):\n{}", keys.join("\n"));
     Ok(())
 }

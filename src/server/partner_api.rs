@@ -80,7 +80,11 @@ impl ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
-        if log_store_error(&error) { ApiError::Unavailable } else { ApiError::Internal }
+        if log_store_error(&error) {
+            ApiError::Unavailable
+        } else {
+            ApiError::Internal
+        }
     }
 }
 
@@ -90,7 +94,9 @@ impl IntoResponse for ApiError {
         let body = Json(serde_json::json!({ "error": code, "message": self.to_string() }));
         let mut response = (status, body).into_response();
         if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
         }
         response
     }
@@ -104,7 +110,11 @@ async fn authenticated_partner(state: &AppState, headers: &HeaderMap) -> Result<
         .map(str::trim)
         .filter(|k| !k.is_empty())
         .ok_or(ApiError::MissingKey)?;
-    state.store.partner_by_key_hash(&hash_token(key)).await?.ok_or(ApiError::BadKey)
+    state
+        .store
+        .partner_by_key_hash(&hash_token(key))
+        .await?
+        .ok_or(ApiError::BadKey)
 }
 
 fn clipped(raw: &str) -> String {
@@ -123,8 +133,7 @@ pub async fn check(
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge,
         _ => ApiError::MalformedJson(rejection.body_text()),
     })?;
-    let request: CheckRequest =
-        serde_json::from_slice(&body).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+    let request: CheckRequest = serde_json::from_slice(&body).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
     if request.partner.as_deref().is_some_and(|named| named != partner.slug) {
         return Err(ApiError::OtherPartner);
     }
@@ -141,7 +150,10 @@ pub async fn check(
         .user_id_by_handle(&request.user)
         .await?
         .ok_or_else(|| ApiError::UnknownUser(clipped(&request.user)))?;
-    let grant = state.store.grant_state(user_id, partner.id, category.id, access).await?;
+    let grant = state
+        .store
+        .grant_state(user_id, partner.id, category.id, access)
+        .await?;
     Ok(Json(answer(decide(grant, now_ms()))))
 }
 
@@ -162,7 +174,12 @@ fn answer(decision: Decision) -> CheckAnswer {
                 (DenyReason::Expired, Some(t)) => format!("Denied: this access expired at {t}."),
                 (_, None) => "Denied.".to_owned(),
             };
-            CheckAnswer { decision: "deny", reason: Some(reason), since: when, message }
+            CheckAnswer {
+                decision: "deny",
+                reason: Some(reason),
+                since: when,
+                message,
+            }
         }
     }
 }

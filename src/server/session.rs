@@ -59,7 +59,12 @@ pub async fn start(state: &AppState, user_id: i64) -> Result<String, StoreError>
     let now = now_ms();
     state
         .store
-        .create_session(&hash_token(&token), user_id, now, now + state.settings.session_lifetime_ms)
+        .create_session(
+            &hash_token(&token),
+            user_id,
+            now,
+            now + state.settings.session_lifetime_ms,
+        )
         .await?;
     Ok(set_cookie(&token, state))
 }
@@ -72,7 +77,10 @@ mod tests {
     fn reads_the_session_token_among_other_cookies() {
         let token = "ab".repeat(32);
         let mut headers = HeaderMap::new();
-        headers.insert(COOKIE, format!("theme=dark; {COOKIE_NAME}={token}; x=y").parse().unwrap());
+        headers.insert(
+            COOKIE,
+            format!("theme=dark; {COOKIE_NAME}={token}; x=y").parse().unwrap(),
+        );
         assert_eq!(token_from(&headers), Some(token));
     }
 

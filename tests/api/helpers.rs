@@ -52,8 +52,16 @@ const POSTGRES_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 fn unique_name() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    format!("wcs_test_{}_{}_{}", std::process::id(), nanos % 1_000_000_000, COUNTER.fetch_add(1, Ordering::Relaxed))
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!(
+        "wcs_test_{}_{}_{}",
+        std::process::id(),
+        nanos % 1_000_000_000,
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 impl TestDatabase {
@@ -71,7 +79,10 @@ impl TestDatabase {
                 let mut admin = sqlx::PgConnection::connect(POSTGRES_ADMIN_URL)
                     .await
                     .expect("PostgreSQL must run on 127.0.0.1:5432 (see README)");
-                admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.unwrap();
+                admin
+                    .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .await
+                    .unwrap();
                 let url = format!("postgres://postgres@127.0.0.1:5432/{name}");
                 (TestDatabase::Postgres(name), url)
             }
@@ -89,12 +100,17 @@ impl Drop for TestDatabase {
                 let name = name.clone();
                 // Drop runs outside async code: use a thread with its own runtime.
                 let _ = std::thread::spawn(move || {
-                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .unwrap();
                     runtime.block_on(async {
                         use sqlx::{Connection, Executor};
                         if let Ok(mut admin) = sqlx::PgConnection::connect(POSTGRES_ADMIN_URL).await {
                             let _ = admin
-                                .execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                                .execute(sqlx::AssertSqlSafe(format!(
+                                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                                )))
                                 .await;
                         }
                     });
@@ -118,7 +134,13 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
     let store = app.state().store.clone();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
-    TestApp { address, database_url: url, store, client, _database: database }
+    TestApp {
+        address,
+        database_url: url,
+        store,
+        client,
+        _database: database,
+    }
 }
 
 impl TestApp {
@@ -135,7 +157,12 @@ impl TestApp {
     }
 
     pub async fn sign_in_response(&self, email: &str, password: &str) -> reqwest::Response {
-        self.client.post(self.url("/sign-in")).form(&[("email", email), ("password", password)]).send().await.unwrap()
+        self.client
+            .post(self.url("/sign-in"))
+            .form(&[("email", email), ("password", password)])
+            .send()
+            .await
+            .unwrap()
     }
 
     /// Posts the revocation form as script does (no text/html in Accept).
@@ -151,24 +178,44 @@ impl TestApp {
     }
 
     pub async fn dashboard(&self, cookie: &str) -> reqwest::Response {
-        self.client.get(self.url("/")).header(COOKIE, cookie).header(ACCEPT, "text/html").send().await.unwrap()
+        self.client
+            .get(self.url("/"))
+            .header(COOKIE, cookie)
+            .header(ACCEPT, "text/html")
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn check(&self, key: &str, body: serde_json::Value) -> reqwest::Response {
-        self.client.post(self.url("/api/v1/check")).bearer_auth(key).json(&body).send().await.unwrap()
+        self.client
+            .post(self.url("/api/v1/check"))
+            .bearer_auth(key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
     }
 
     /// The decision the partner API gives, asserting the call itself succeeded.
     pub async fn decision(&self, partner: &str, user: &str, category: &str, access: &str) -> serde_json::Value {
         let key = format!("demo-key-{partner}");
-        let response =
-            self.check(&key, serde_json::json!({ "user": user, "category": category, "access": access })).await;
+        let response = self
+            .check(
+                &key,
+                serde_json::json!({ "user": user, "category": category, "access": access }),
+            )
+            .await;
         assert_eq!(response.status(), 200);
         response.json().await.unwrap()
     }
 
     pub async fn user_id(&self, handle: &str) -> i64 {
-        self.store.user_id_by_handle(handle).await.unwrap().expect("the user exists")
+        self.store
+            .user_id_by_handle(handle)
+            .await
+            .unwrap()
+            .expect("the user exists")
     }
 
     pub async fn ledger_length(&self, handle: &str) -> i64 {
@@ -183,7 +230,14 @@ impl TestApp {
             .await
             .unwrap()
             .into_iter()
-            .map(|g| (g.partner_slug, g.category_slug, g.access.as_str().to_owned(), g.status.as_str().to_owned()))
+            .map(|g| {
+                (
+                    g.partner_slug,
+                    g.category_slug,
+                    g.access.as_str().to_owned(),
+                    g.status.as_str().to_owned(),
+                )
+            })
             .collect();
         states.sort();
         states

@@ -8,7 +8,9 @@ async fn the_database_refuses_to_edit_or_delete_ledger_events(app: TestApp) {
     app.revoke(&cookie, &[("partner", "netflix")]).await;
     let before = app.ledger_length("alice").await;
     let pool = sqlx::AnyPool::connect(&app.database_url).await.unwrap();
-    let update = sqlx::query("UPDATE consent_events SET status = 'granted'").execute(&pool).await;
+    let update = sqlx::query("UPDATE consent_events SET status = 'granted'")
+        .execute(&pool)
+        .await;
     assert!(update.unwrap_err().to_string().contains("append-only"));
     let delete = sqlx::query("DELETE FROM consent_events").execute(&pool).await;
     assert!(delete.unwrap_err().to_string().contains("append-only"));

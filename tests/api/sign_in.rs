@@ -4,26 +4,47 @@ use crate::helpers::{ALICE, BOB, TestApp, session_cookie};
 use crate::on_both_engines;
 
 async fn a_signed_out_visitor_is_sent_to_sign_in(app: TestApp) {
-    let response = app.client.get(app.url("/")).header("accept", "text/html").send().await.unwrap();
+    let response = app
+        .client
+        .get(app.url("/"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
     assert!(response.status().is_redirection(), "{}", response.status());
     assert_eq!(response.headers()["location"], "/sign-in");
 }
 on_both_engines!(a_signed_out_visitor_is_sent_to_sign_in);
 
 async fn a_wrong_password_says_so_without_revealing_the_account(app: TestApp) {
-    for (email, password) in [("alice@example.com", "wrong-password"), ("nobody@example.com", "whatever-password")] {
+    for (email, password) in [
+        ("alice@example.com", "wrong-password"),
+        ("nobody@example.com", "whatever-password"),
+    ] {
         let response = app.sign_in_response(email, password).await;
         assert_eq!(response.status(), 303);
         assert_eq!(response.headers()["location"], "/sign-in?error=invalid");
         assert!(session_cookie(&response).is_none());
     }
     let response = app.client.get(app.url("/sign-in?error=invalid")).send().await.unwrap();
-    assert!(response.text().await.unwrap().contains("That email and password do not match an account."));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("That email and password do not match an account.")
+    );
 }
 on_both_engines!(a_wrong_password_says_so_without_revealing_the_account);
 
 async fn a_malformed_sign_in_form_gets_a_clear_message(app: TestApp) {
-    let response = app.client.post(app.url("/sign-in")).form(&[("email", "alice@example.com")]).send().await.unwrap();
+    let response = app
+        .client
+        .post(app.url("/sign-in"))
+        .form(&[("email", "alice@example.com")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.headers()["location"], "/sign-in?error=incomplete");
     assert!(session_cookie(&response).is_none());
 }
@@ -32,8 +53,14 @@ on_both_engines!(a_malformed_sign_in_form_gets_a_clear_message);
 async fn the_session_cookie_is_http_only_and_same_site(app: TestApp) {
     let response = app.sign_in_response(ALICE.0, ALICE.1).await;
     let header = response.headers()["set-cookie"].to_str().unwrap().to_owned();
-    assert!(header.contains("HttpOnly") && header.contains("SameSite=Lax"), "{header}");
-    let token = session_cookie(&response).unwrap().trim_start_matches("wcs_session=").to_owned();
+    assert!(
+        header.contains("HttpOnly") && header.contains("SameSite=Lax"),
+        "{header}"
+    );
+    let token = session_cookie(&response)
+        .unwrap()
+        .trim_start_matches("wcs_session=")
+        .to_owned();
     assert_eq!(token.len(), 64, "256 random bits, hex");
 }
 on_both_engines!(the_session_cookie_is_http_only_and_same_site);
@@ -47,13 +74,22 @@ async fn each_user_sees_only_their_own_dashboard(app: TestApp) {
     assert!(alice_page.contains("Alice Example") && !alice_page.contains("Bob Example"));
     assert!(bob_page.contains("Bob Example") && !bob_page.contains("Alice Example"));
     assert!(alice_page.contains("Amazon can no longer reach your contacts"));
-    assert!(bob_page.contains("Amazon can read your contacts"), "Alice's revocation is hers alone");
+    assert!(
+        bob_page.contains("Amazon can read your contacts"),
+        "Alice's revocation is hers alone"
+    );
 }
 on_both_engines!(each_user_sees_only_their_own_dashboard);
 
 async fn signing_out_ends_the_session_on_the_server(app: TestApp) {
     let cookie = app.sign_in(ALICE).await;
-    let response = app.client.post(app.url("/sign-out")).header("cookie", &cookie).send().await.unwrap();
+    let response = app
+        .client
+        .post(app.url("/sign-out"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.headers()["location"], "/sign-in");
     // The old cookie, replayed, no longer works.
     let replay = app.dashboard(&cookie).await;

@@ -1,7 +1,7 @@
 //! Partners and data categories: the catalog every grant refers to.
 
-use super::error::StoreResult;
 use super::Store;
+use super::error::StoreResult;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CatalogEntry {
@@ -17,13 +17,16 @@ fn entry((id, slug, name): (i64, String, String)) -> CatalogEntry {
 impl Store {
     pub async fn categories(&self) -> StoreResult<Vec<CatalogEntry>> {
         let rows: Vec<(i64, String, String)> =
-            sqlx::query_as("SELECT id, slug, name FROM categories ORDER BY position").fetch_all(&self.pool).await?;
+            sqlx::query_as("SELECT id, slug, name FROM categories ORDER BY position")
+                .fetch_all(&self.pool)
+                .await?;
         Ok(rows.into_iter().map(entry).collect())
     }
 
     pub async fn partners(&self) -> StoreResult<Vec<CatalogEntry>> {
-        let rows: Vec<(i64, String, String)> =
-            sqlx::query_as("SELECT id, slug, name FROM partners ORDER BY name").fetch_all(&self.pool).await?;
+        let rows: Vec<(i64, String, String)> = sqlx::query_as("SELECT id, slug, name FROM partners ORDER BY name")
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows.into_iter().map(entry).collect())
     }
 

@@ -1,8 +1,8 @@
 //! Current grants and the consent ledger. Every change to a grant writes its ledger event in
 //! the same transaction, so the grants are always what replaying the ledger gives.
 
-use super::error::{StoreError, StoreResult};
 use super::Store;
+use super::error::{StoreError, StoreResult};
 use crate::domain::access::Access;
 use crate::domain::decision::{GrantState, GrantStatus};
 use crate::domain::revocation::RevocationScope;
@@ -49,6 +49,9 @@ pub struct RevokedGrant {
     pub category_id: i64,
     pub access: Access,
 }
+
+/// id, partner slug and name, category slug, access, status, purpose, granted at, changed at.
+type GrantTuple = (i64, String, String, String, String, String, String, i64, i64);
 
 pub struct NewGrant<'a> {
     pub user_id: i64,
@@ -108,7 +111,7 @@ impl Store {
     }
 
     pub async fn grants_of_user(&self, user_id: i64) -> StoreResult<Vec<GrantRow>> {
-        let rows: Vec<(i64, String, String, String, String, String, String, i64, i64)> = sqlx::query_as(
+        let rows: Vec<GrantTuple> = sqlx::query_as(
             "SELECT g.id, p.slug, p.name, c.slug, g.access, g.status, g.purpose, g.granted_at, g.changed_at \
              FROM grants g JOIN partners p ON p.id = g.partner_id JOIN categories c ON c.id = g.category_id \
              WHERE g.user_id = $1 ORDER BY p.name, c.position",
@@ -117,19 +120,21 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|(id, partner_slug, partner_name, category_slug, access, status, purpose, granted_at, changed_at)| {
-                Ok(GrantRow {
-                    id,
-                    partner_slug,
-                    partner_name,
-                    category_slug,
-                    access: access_from_db(&access)?,
-                    status: status_from_db(&status)?,
-                    purpose,
-                    granted_at,
-                    changed_at,
-                })
-            })
+            .map(
+                |(id, partner_slug, partner_name, category_slug, access, status, purpose, granted_at, changed_at)| {
+                    Ok(GrantRow {
+                        id,
+                        partner_slug,
+                        partner_name,
+                        category_slug,
+                        access: access_from_db(&access)?,
+                        status: status_from_db(&status)?,
+                        purpose,
+                        granted_at,
+                        changed_at,
+                    })
+                },
+            )
             .collect()
     }
 
@@ -150,7 +155,11 @@ impl Store {
                 sql.push_str(" AND id = $4");
                 filters.push(*id);
             }
-            RevocationScope::Matching { partner, category, access: _ } => {
+            RevocationScope::Matching {
+                partner,
+                category,
+                access: _,
+            } => {
                 if let Some(slug) = partner {
                     let id = self.catalog_id("partners", slug.as_str()).await?.ok_or_else(|| {
                         StoreError::UnknownName(format!("There is no partner called \u{201c}{slug}\u{201d}."))
@@ -168,7 +177,9 @@ impl Store {
             }
         }
         let access_filter = match scope {
-            RevocationScope::Matching { access: Some(access), .. } => {
+            RevocationScope::Matching {
+                access: Some(access), ..
+            } => {
                 sql.push_str(&format!(" AND access = ${}", filters.len() + 4));
                 Some(access.as_str())
             }
@@ -197,16 +208,18 @@ impl Store {
         }
         let changed = query.fetch_all(&mut *tx).await?;
 
-        if changed.is_empty() {
-            if let RevocationScope::Grant(id) = scope {
-                let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM grants WHERE id = $1 AND user_id = $2")
-                    .bind(*id)
-                    .bind(user_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if exists.is_none() {
-                    return Err(StoreError::NotFound("grant"));
-                }
+        // Nothing changed: either the grant was already taken back (fine, idempotent) or it is
+        // not this user's at all, which must not look like success.
+        if changed.is_empty()
+            && let RevocationScope::Grant(id) = scope
+        {
+            let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM grants WHERE id = $1 AND user_id = $2")
+                .bind(*id)
+                .bind(user_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if exists.is_none() {
+                return Err(StoreError::NotFound("grant"));
             }
         }
 
@@ -228,7 +241,12 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            revoked.push(RevokedGrant { grant_id, partner_id, category_id, access: access_from_db(&access)? });
+            revoked.push(RevokedGrant {
+                grant_id,
+                partner_id,
+                category_id,
+                access: access_from_db(&access)?,
+            });
         }
         tx.commit().await?;
         Ok(revoked)
@@ -253,7 +271,11 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         row.map(|(status, changed_at, expires_at)| {
-            Ok(GrantState { status: status_from_db(&status)?, changed_at, expires_at })
+            Ok(GrantState {
+                status: status_from_db(&status)?,
+                changed_at,
+                expires_at,
+            })
         })
         .transpose()
     }
@@ -269,10 +291,11 @@ impl Store {
 
     async fn catalog_id(&self, table: &'static str, slug: &str) -> StoreResult<Option<i64>> {
         // `table` is one of two fixed names chosen by the caller, never input.
-        let row: Option<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT id FROM {table} WHERE slug = $1")))
-            .bind(slug)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row: Option<(i64,)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT id FROM {table} WHERE slug = $1")))
+                .bind(slug)
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(row.map(|(id,)| id))
     }
 }

@@ -51,7 +51,11 @@ impl Store {
         let pool = match engine {
             Engine::Sqlite => {
                 ensure_sqlite_folder(url)?;
-                let url = if url.contains('?') { url.to_owned() } else { format!("{url}?mode=rwc") };
+                let url = if url.contains('?') {
+                    url.to_owned()
+                } else {
+                    format!("{url}?mode=rwc")
+                };
                 // synchronous=FULL: an acknowledged revocation survives power loss, not just a crash.
                 options
                     .max_connections(8)

@@ -1,9 +1,9 @@
 //! Server-side sessions. Only a hash of the cookie's token is stored, so a leaked table
 //! does not let anyone sign in.
 
+use super::Store;
 use super::error::StoreResult;
 use super::users::UserRecord;
-use super::Store;
 
 impl Store {
     pub async fn create_session(&self, token_hash: &str, user_id: i64, now: i64, expires_at: i64) -> StoreResult<()> {
@@ -37,7 +37,10 @@ impl Store {
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }

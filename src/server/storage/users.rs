@@ -1,7 +1,7 @@
 //! Accounts of the people whose data partners reach.
 
-use super::error::{conflict_on_unique, StoreResult};
 use super::Store;
+use super::error::{StoreResult, conflict_on_unique};
 
 #[derive(Debug, Clone)]
 pub struct UserRecord {
@@ -15,7 +15,13 @@ pub struct UserRecord {
 type UserRow = (i64, String, String, String, String);
 
 fn record((id, handle, email, display_name, password_hash): UserRow) -> UserRecord {
-    UserRecord { id, handle, email, display_name, password_hash }
+    UserRecord {
+        id,
+        handle,
+        email,
+        display_name,
+        password_hash,
+    }
 }
 
 pub struct NewUser<'a> {
@@ -44,18 +50,19 @@ impl Store {
     }
 
     pub async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>> {
-        let row: Option<UserRow> = sqlx::query_as(
-            "SELECT id, handle, email, display_name, password_hash FROM users WHERE email = $1",
-        )
-        .bind(email)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row: Option<UserRow> =
+            sqlx::query_as("SELECT id, handle, email, display_name, password_hash FROM users WHERE email = $1")
+                .bind(email)
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(row.map(record))
     }
 
     pub async fn user_id_by_handle(&self, handle: &str) -> StoreResult<Option<i64>> {
-        let row: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM users WHERE handle = $1").bind(handle).fetch_optional(&self.pool).await?;
+        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE handle = $1")
+            .bind(handle)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.map(|(id,)| id))
     }
 }
