@@ -5,3 +5,5 @@
 mod context;
 pub mod dashboard;
 pub mod error;
+pub mod history;
+pub mod signed_in;

@@ -1,6 +1,7 @@
 //! The HTML shell and the router.
 
 use crate::pages::dashboard::Dashboard;
+use crate::pages::history::History;
 use crate::pages::not_found::NotFound;
 use crate::pages::sign_in::SignIn;
 use leptos::prelude::*;
@@ -36,6 +37,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 // Async: the whole page waits for the store, so a signed-out visitor can be redirected.
                 <Route path=StaticSegment("") view=Dashboard ssr=SsrMode::Async/>
+                <Route path=StaticSegment("history") view=History ssr=SsrMode::Async/>
                 <Route path=StaticSegment("sign-in") view=SignIn/>
             </Routes>
         </Router>

@@ -1,7 +1,9 @@
 //! View pieces used by pages. `dashboard_grid` is the one island: the only part that hydrates.
 
+pub mod allow_again_button;
 pub mod category_actions;
 pub mod dashboard_grid;
+pub mod form_problem;
 pub mod grant_cell;
 pub mod grant_table;
 pub mod revoke_button;

@@ -5,6 +5,8 @@ pub mod credentials;
 pub mod dashboard;
 pub mod decision;
 pub mod demo_accounts;
+pub mod history;
+pub mod ledger_hash;
 pub mod revocation;
 pub mod slug;
 pub mod wording;

@@ -9,6 +9,8 @@ pub mod config;
 pub mod dashboard;
 pub mod demo;
 pub mod error;
+pub mod export;
+pub mod history;
 pub mod partner_api;
 pub mod session;
 pub mod state;

@@ -60,7 +60,11 @@ CREATE TABLE consent_events (
     actor_id INTEGER,
     purpose TEXT,
     reason TEXT,
-    at INTEGER NOT NULL
+    at INTEGER NOT NULL,
+    -- Tamper evidence: each event carries the hash of the user's previous event and its own hash
+    -- over a canonical encoding of its fields, making one hash chain per user.
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE
 );
 CREATE INDEX consent_events_by_user ON consent_events (user_id, id);
 

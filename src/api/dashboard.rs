@@ -1,35 +1,29 @@
 //! Loading the dashboard and revoking from it.
 
 use crate::api::error::AppError;
+use crate::api::signed_in::SignedIn;
 use crate::domain::dashboard::DashboardView;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// The answer to a revocation or an "Allow again", sent only after the store has committed it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DashboardPage {
-    pub user_name: String,
-    pub email: String,
-    pub view: DashboardView,
-}
-
-/// The answer to a revocation, sent only after the store has committed it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RevokeOutcome {
+pub struct DashboardChange {
     pub notice: String,
     pub view: DashboardView,
 }
 
 #[server(endpoint = "dashboard")]
-pub async fn load_dashboard() -> Result<DashboardPage, AppError> {
+pub async fn load_dashboard() -> Result<SignedIn<DashboardView>, AppError> {
     use crate::api::context::{app_state, failed, signed_in_user};
     let user = signed_in_user().await.map_err(failed)?;
     let view = crate::server::dashboard::build(&app_state().store, user.id)
         .await
         .map_err(|e| failed(e.into()))?;
-    Ok(DashboardPage {
-        user_name: user.display_name,
+    Ok(SignedIn {
+        name: user.display_name,
         email: user.email,
-        view,
+        content: view,
     })
 }
 
@@ -41,7 +35,7 @@ pub async fn revoke(
     partner: Option<String>,
     category: Option<String>,
     access: Option<String>,
-) -> Result<RevokeOutcome, AppError> {
+) -> Result<DashboardChange, AppError> {
     use crate::api::context::{app_state, failed, signed_in_user};
     use crate::domain::revocation::RevocationScope;
     let user = signed_in_user().await.map_err(failed)?;
@@ -54,5 +48,33 @@ pub async fn revoke(
     let view = crate::server::dashboard::build(&store, user.id)
         .await
         .map_err(|e| failed(e.into()))?;
-    Ok(RevokeOutcome { notice, view })
+    Ok(DashboardChange { notice, view })
+}
+
+/// Gives a grant the user took back again. A new ledger event; history is never edited.
+#[server(endpoint = "allow-again")]
+pub async fn allow_again(grant: Option<String>) -> Result<DashboardChange, AppError> {
+    use crate::api::context::{app_state, failed, signed_in_user};
+    let user = signed_in_user().await.map_err(failed)?;
+    let grant_id = parse_grant_id(grant.as_deref()).map_err(failed)?;
+    let store = app_state().store;
+    let notice = crate::server::dashboard::allow_again(&store, user.id, grant_id)
+        .await
+        .map_err(|e| failed(e.into()))?;
+    let view = crate::server::dashboard::build(&store, user.id)
+        .await
+        .map_err(|e| failed(e.into()))?;
+    Ok(DashboardChange { notice, view })
+}
+
+#[cfg(feature = "ssr")]
+fn parse_grant_id(raw: Option<&str>) -> Result<i64, AppError> {
+    use crate::domain::revocation::RevocationScope;
+    match RevocationScope::parse(&raw.map(str::to_owned), &None, &None, &None) {
+        Ok(RevocationScope::Grant(id)) => Ok(id),
+        Ok(_) | Err(crate::domain::revocation::ScopeError::NothingNamed) => {
+            Err(AppError::BadInput("Say which grant to allow again.".into()))
+        }
+        Err(error) => Err(AppError::BadInput(error.to_string())),
+    }
 }

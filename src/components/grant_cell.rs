@@ -1,6 +1,7 @@
 //! One cell of the grid: what one partner can do with one category of my data.
 
-use crate::api::dashboard::Revoke;
+use crate::components::allow_again_button::AllowAgainButton;
+use crate::components::dashboard_grid::DashboardActions;
 use crate::components::revoke_button::{RevokeButton, RevokeTarget};
 use crate::domain::dashboard::{CategoryColumn, Cell, PartnerRow};
 use crate::domain::wording;
@@ -8,7 +9,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn GrantCell(
-    action: ServerAction<Revoke>,
+    actions: DashboardActions,
     partner: PartnerRow,
     category: CategoryColumn,
     cell: Cell,
@@ -39,15 +40,27 @@ pub fn GrantCell(
     let ended = cell
         .grants
         .iter()
-        .filter_map(|g| g.ended.as_ref().map(|date| format!("{} withdrawn {date}", g.access)))
-        .map(|line| view! { <li>{line}</li> })
+        .filter_map(|g| g.ended.as_ref().map(|date| (g, date)))
+        .map(|(grant, date)| {
+            view! {
+                <li>
+                    {format!("{} withdrawn {date}", grant.access)}
+                    <AllowAgainButton
+                        action=actions.allow_again
+                        grant=grant.id
+                        label=format!("Allow {} again", grant.access)
+                        context=format!(" for {} on your {noun}", partner.name)
+                    />
+                </li>
+            }
+        })
         .collect_view();
     let per_access = cell
         .active()
         .map(|grant| {
             view! {
                 <RevokeButton
-                    action
+                    action=actions.revoke
                     target=RevokeTarget { grant: Some(grant.id), ..Default::default() }
                     label=format!("Revoke {}", grant.access)
                     context=context.clone()
@@ -58,7 +71,7 @@ pub fn GrantCell(
     let whole_cell = (active.len() > 1).then(|| {
         view! {
             <RevokeButton
-                action
+                action=actions.revoke
                 target=RevokeTarget {
                     partner: Some(partner.slug.clone()),
                     category: Some(category.slug.clone()),

@@ -1,13 +1,13 @@
 //! The grid: one row per partner, one column per data category.
 
-use crate::api::dashboard::Revoke;
+use crate::components::dashboard_grid::DashboardActions;
 use crate::components::grant_cell::GrantCell;
 use crate::components::revoke_button::{RevokeButton, RevokeTarget};
 use crate::domain::dashboard::DashboardView;
 use leptos::prelude::*;
 
 #[component]
-pub fn GrantTable(action: ServerAction<Revoke>, view: DashboardView) -> impl IntoView {
+pub fn GrantTable(actions: DashboardActions, view: DashboardView) -> impl IntoView {
     if view.rows.is_empty() {
         return view! { <p class="empty-state">"No partner can reach your data."</p> }.into_any();
     }
@@ -23,7 +23,7 @@ pub fn GrantTable(action: ServerAction<Revoke>, view: DashboardView) -> impl Int
             let remove = row.holds_anything().then(|| {
                 view! {
                     <RevokeButton
-                        action
+                        action=actions.revoke
                         target=RevokeTarget { partner: Some(row.slug.clone()), ..Default::default() }
                         label=format!("Remove {}", row.name)
                     />
@@ -34,7 +34,7 @@ pub fn GrantTable(action: ServerAction<Revoke>, view: DashboardView) -> impl Int
                 .iter()
                 .zip(row.cells.iter())
                 .map(|(category, cell)| {
-                    view! { <GrantCell action partner=row.clone() category=category.clone() cell=cell.clone()/> }
+                    view! { <GrantCell actions partner=row.clone() category=category.clone() cell=cell.clone()/> }
                 })
                 .collect_view();
             view! {

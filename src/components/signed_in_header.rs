@@ -7,6 +7,10 @@ pub fn SignedInHeader(name: String, email: String) -> impl IntoView {
     view! {
         <header class="top-bar">
             <a class="brand" href="/">"Who Can See"</a>
+            <nav aria-label="Main">
+                <a href="/">"Your data"</a>
+                <a href="/history">"History"</a>
+            </nav>
             <div class="account">
                 <span>"Signed in as " <strong>{name}</strong> " (" {email} ")"</span>
                 <form method="post" action="/sign-out">

@@ -1,13 +1,14 @@
 //! The dashboard: who can reach which of my data, and one click to take it back.
 
-use crate::api::dashboard::{DashboardPage, load_dashboard};
+use crate::api::dashboard::load_dashboard;
 use crate::api::error::AppError;
+use crate::api::signed_in::SignedIn;
 use crate::components::dashboard_grid::DashboardGrid;
+use crate::components::form_problem::FormProblem;
 use crate::components::signed_in_header::SignedInHeader;
+use crate::domain::dashboard::DashboardView;
 use leptos::prelude::*;
-use leptos::server_fn::error::ServerFnUrlError;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn Dashboard() -> impl IntoView {
@@ -37,20 +38,13 @@ pub fn Dashboard() -> impl IntoView {
     }
 }
 
-/// A revocation posted without JavaScript that failed comes back with its error in the URL.
-fn form_problem() -> Option<String> {
-    let query = use_query_map();
-    let encoded = query.read_untracked().get("__err")?;
-    Some(ServerFnUrlError::<AppError>::decode_err(&encoded).to_string())
-}
-
-fn signed_in(page: DashboardPage) -> impl IntoView {
+fn signed_in(page: SignedIn<DashboardView>) -> impl IntoView {
     view! {
-        <SignedInHeader name=page.user_name email=page.email/>
+        <SignedInHeader name=page.name email=page.email/>
         <main id="main" class="page">
             <h1>"Who can see your data"</h1>
-            {form_problem().map(|message| view! { <p role="alert" class="problem">{message}</p> })}
-            <DashboardGrid view=page.view/>
+            <FormProblem/>
+            <DashboardGrid view=page.content/>
         </main>
     }
 }

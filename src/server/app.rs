@@ -6,12 +6,12 @@ use crate::server::body_limit::{BODY_LIMIT_BYTES, refuse_oversized_bodies};
 use crate::server::config::ServeArgs;
 use crate::server::state::{AppState, Settings};
 use crate::server::storage::Store;
-use crate::server::{auth, demo, partner_api};
+use crate::server::{auth, demo, export, partner_api};
 use anyhow::Context;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
-use axum::routing::post;
+use axum::routing::{get, post};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
@@ -98,6 +98,8 @@ fn router(state: AppState) -> Router {
         .route("/sign-in", post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
         .route("/api/v1/check", post(partner_api::check))
+        .route("/history/export.json", get(export::json))
+        .route("/history/export.csv", get(export::csv))
         .nest_service("/pkg", static_files)
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();

@@ -16,6 +16,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
             Ok(())
         }
+        Some(Command::VerifyLedger) => verify_ledger(&cli.database_url).await,
+    }
+}
+
+async fn verify_ledger(database_url: &str) -> anyhow::Result<()> {
+    let store = Store::connect(database_url).await?;
+    let report = store.verify_ledger().await?;
+    store.close().await;
+    match report.broken {
+        None => {
+            println!(
+                "Ledger intact: {} events in {} users' chains.",
+                report.events, report.users
+            );
+            Ok(())
+        }
+        Some(link) => {
+            println!(
+                "Ledger broken: user {}, event {}: {}.",
+                link.user_id, link.event_id, link.problem
+            );
+            std::process::exit(1);
+        }
     }
 }
 

@@ -19,6 +19,15 @@ pub fn human_date(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// "14 Mar 2016, 09:30 UTC".
+pub fn human_date_time(ms: i64) -> String {
+    at(ms)
+        .format(format_description!(
+            "[day padding:none] [month repr:short] [year], [hour]:[minute] UTC"
+        ))
+        .unwrap_or_default()
+}
+
 /// "2016-03-14T09:30:00Z", for machines.
 pub fn rfc3339(ms: i64) -> String {
     at(ms).format(&Rfc3339).unwrap_or_default()

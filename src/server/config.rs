@@ -29,6 +29,8 @@ pub enum Command {
     Serve,
     /// Create a user who holds the demo grants, and print their handle.
     AddDemoUser(AddDemoUserArgs),
+    /// Check every user's consent-ledger hash chain; exits non-zero at the first broken link.
+    VerifyLedger,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -3,8 +3,9 @@
 use crate::domain::dashboard::{CategoryColumn, Cell, DashboardView, GrantView, PartnerRow};
 use crate::domain::decision::GrantStatus;
 use crate::domain::revocation::{RevocationScope, Revoked, revocation_notice};
+use crate::domain::wording;
 use crate::server::clock::{human_date, now_ms};
-use crate::server::storage::grants::Actor;
+use crate::server::storage::grants::{Actor, AllowedAgain, RevokedGrant};
 use crate::server::storage::{Store, StoreError};
 
 pub async fn build(store: &Store, user_id: i64) -> Result<DashboardView, StoreError> {
@@ -50,9 +51,32 @@ pub async fn build(store: &Store, user_id: i64) -> Result<DashboardView, StoreEr
 /// Revokes for the user themselves and returns the sentence to announce.
 pub async fn revoke(store: &Store, user_id: i64, scope: &RevocationScope) -> Result<String, StoreError> {
     let revoked = store.revoke(user_id, scope, Actor::User(user_id), now_ms()).await?;
+    Ok(revocation_notice(scope, &named(store, &revoked).await?))
+}
+
+/// Gives a taken-back grant again and returns the sentence to announce.
+pub async fn allow_again(store: &Store, user_id: i64, grant_id: i64) -> Result<String, StoreError> {
+    match store
+        .allow_again(user_id, grant_id, Actor::User(user_id), now_ms())
+        .await?
+    {
+        AllowedAgain::AlreadyActive => Ok("Nothing changed: that access was already allowed.".to_owned()),
+        AllowedAgain::Granted(grant) => {
+            let names = named(store, &[grant]).await?;
+            let grant = &names[0];
+            Ok(format!(
+                "Allowed again: {}.",
+                wording::partner_holds(&grant.partner_name, &[grant.access], &grant.category_noun)
+            ))
+        }
+    }
+}
+
+/// Puts catalog names on changed grants, for the sentences people read.
+async fn named(store: &Store, grants: &[RevokedGrant]) -> Result<Vec<Revoked>, StoreError> {
     let partners = store.partners().await?;
     let categories = store.categories().await?;
-    let named: Vec<Revoked> = revoked
+    Ok(grants
         .iter()
         .map(|r| Revoked {
             partner_name: partners
@@ -67,6 +91,5 @@ pub async fn revoke(store: &Store, user_id: i64, scope: &RevocationScope) -> Res
                 .unwrap_or_default(),
             access: r.access,
         })
-        .collect();
-    Ok(revocation_notice(scope, &named))
+        .collect())
 }

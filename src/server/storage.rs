@@ -4,6 +4,8 @@
 pub mod catalog;
 pub mod error;
 pub mod grants;
+pub mod history;
+pub mod ledger;
 pub mod pool;
 pub mod sessions;
 pub mod users;

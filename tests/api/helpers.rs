@@ -35,6 +35,7 @@ pub const ALICE: (&str, &str) = ("alice@example.com", "alice-demo-2018");
 pub const BOB: (&str, &str) = ("bob@example.com", "bob-demo-2018");
 
 pub struct TestApp {
+    pub engine: Engine,
     pub address: String,
     pub database_url: String,
     pub store: Store,
@@ -135,11 +136,51 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
     TestApp {
+        engine,
         address,
         database_url: url,
         store,
         client,
         _database: database,
+    }
+}
+
+/// A second app instance on the same database as `first` (no database of its own).
+pub async fn spawn_second_instance(first: &TestApp) -> SecondInstance {
+    let args = ServeArgs {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        site_root: "target/site".into(),
+        demo: false,
+        session_hours: 12,
+    };
+    let app = Application::build(&first.database_url, args)
+        .await
+        .expect("the second instance builds");
+    let address = format!("http://{}", app.address());
+    tokio::spawn(app.run_until_stopped());
+    SecondInstance {
+        address,
+        client: reqwest::Client::new(),
+    }
+}
+
+pub struct SecondInstance {
+    address: String,
+    client: reqwest::Client,
+}
+
+impl SecondInstance {
+    pub async fn decision(&self, partner: &str, user: &str, category: &str, access: &str) -> serde_json::Value {
+        let response = self
+            .client
+            .post(format!("{}/api/v1/check", self.address))
+            .bearer_auth(format!("demo-key-{partner}"))
+            .json(&serde_json::json!({ "user": user, "category": category, "access": access }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
     }
 }
 
@@ -175,6 +216,39 @@ impl TestApp {
             .send()
             .await
             .unwrap()
+    }
+
+    /// Posts "Allow again" as script does.
+    pub async fn allow_again(&self, cookie: &str, grant: i64) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/allow-again"))
+            .header(COOKIE, cookie)
+            .header(ACCEPT, "application/json")
+            .form(&[("grant", grant.to_string())])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn page(&self, cookie: &str, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header(COOKIE, cookie)
+            .header(ACCEPT, "text/html")
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Lets a test change the ledger behind the app's back, as an attacker with database access could.
+    pub async fn disable_ledger_protection(&self) -> sqlx::AnyPool {
+        let pool = sqlx::AnyPool::connect(&self.database_url).await.unwrap();
+        let statement = match self.engine {
+            Engine::Sqlite => "DROP TRIGGER consent_events_refuse_update",
+            Engine::Postgres => "ALTER TABLE consent_events DISABLE TRIGGER consent_events_refuse_update",
+        };
+        sqlx::query(statement).execute(&pool).await.unwrap();
+        pool
     }
 
     pub async fn dashboard(&self, cookie: &str) -> reqwest::Response {

@@ -2,7 +2,9 @@
 //! PostgreSQL, driven over HTTP as a browser or a partner would.
 
 mod helpers;
+mod history;
 mod ledger;
 mod partner_api;
 mod revocation;
+mod scale_out;
 mod sign_in;

@@ -3,6 +3,7 @@
 
 use super::Store;
 use super::error::{StoreError, StoreResult};
+use super::ledger::NewEvent;
 use crate::domain::access::Access;
 use crate::domain::decision::{GrantState, GrantStatus};
 use crate::domain::revocation::RevocationScope;
@@ -41,7 +42,7 @@ pub struct GrantRow {
     pub changed_at: i64,
 }
 
-/// A grant a revocation just took back.
+/// A grant a revocation took back, or "Allow again" gave back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RevokedGrant {
     pub grant_id: i64,
@@ -52,6 +53,13 @@ pub struct RevokedGrant {
 
 /// id, partner slug and name, category slug, access, status, purpose, granted at, changed at.
 type GrantTuple = (i64, String, String, String, String, String, String, i64, i64);
+
+/// What "Allow again" did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AllowedAgain {
+    Granted(RevokedGrant),
+    AlreadyActive,
+}
 
 pub struct NewGrant<'a> {
     pub user_id: i64,
@@ -74,7 +82,7 @@ fn status_from_db(raw: &str) -> StoreResult<GrantStatus> {
 impl Store {
     /// Gives a grant and records it in the ledger, in one transaction.
     pub async fn give_grant(&self, grant: &NewGrant<'_>, actor: Actor) -> StoreResult<i64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_ledger_write(grant.user_id).await?;
         let (grant_id, partner_id, category_id): (i64, i64, i64) = sqlx::query_as(
             "INSERT INTO grants (user_id, partner_id, category_id, access, purpose, status, granted_at, changed_at) \
              SELECT $1, p.id, c.id, $2, $3, 'active', $4, $4 FROM partners p, categories c \
@@ -90,22 +98,20 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound("partner or category"))?;
-        sqlx::query(
-            "INSERT INTO consent_events \
-             (user_id, grant_id, partner_id, category_id, access, status, actor_kind, actor_id, purpose, at) \
-             VALUES ($1, $2, $3, $4, $5, 'granted', $6, $7, $8, $9)",
-        )
-        .bind(grant.user_id)
-        .bind(grant_id)
-        .bind(partner_id)
-        .bind(category_id)
-        .bind(grant.access.as_str())
-        .bind(actor.kind())
-        .bind(actor.id())
-        .bind(grant.purpose)
-        .bind(grant.granted_at)
-        .execute(&mut *tx)
-        .await?;
+        let event = NewEvent {
+            user_id: grant.user_id,
+            grant_id,
+            partner_id,
+            category_id,
+            access: grant.access.as_str(),
+            status: "granted",
+            actor_kind: actor.kind(),
+            actor_id: Some(actor.id()),
+            purpose: Some(grant.purpose),
+            reason: None,
+            at: grant.granted_at,
+        };
+        Store::append_event(&mut tx, &event).await?;
         tx.commit().await?;
         Ok(grant_id)
     }
@@ -193,9 +199,8 @@ impl Store {
              RETURNING id, partner_id, category_id, access"
         );
 
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_ledger_write(user_id).await?;
         // Only fixed column names and numbered placeholders are spliced in; every value is bound.
-        // The UPDATE comes first so that SQLite takes its write lock before reading anything.
         let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(statement))
             .bind(status.as_str())
             .bind(now)
@@ -225,22 +230,20 @@ impl Store {
 
         let mut revoked = Vec::with_capacity(changed.len());
         for (grant_id, partner_id, category_id, access) in changed {
-            sqlx::query(
-                "INSERT INTO consent_events \
-                 (user_id, grant_id, partner_id, category_id, access, status, actor_kind, actor_id, at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(user_id)
-            .bind(grant_id)
-            .bind(partner_id)
-            .bind(category_id)
-            .bind(&access)
-            .bind(status.as_str())
-            .bind(actor.kind())
-            .bind(actor.id())
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            let event = NewEvent {
+                user_id,
+                grant_id,
+                partner_id,
+                category_id,
+                access: &access,
+                status: status.as_str(),
+                actor_kind: actor.kind(),
+                actor_id: Some(actor.id()),
+                purpose: None,
+                reason: None,
+                at: now,
+            };
+            Store::append_event(&mut tx, &event).await?;
             revoked.push(RevokedGrant {
                 grant_id,
                 partner_id,
@@ -250,6 +253,54 @@ impl Store {
         }
         tx.commit().await?;
         Ok(revoked)
+    }
+
+    /// Gives a taken-back grant again, as a new ledger event; history is never edited.
+    /// Returns false if the grant was already active (nothing written).
+    pub async fn allow_again(&self, user_id: i64, grant_id: i64, actor: Actor, now: i64) -> StoreResult<AllowedAgain> {
+        let mut tx = self.begin_ledger_write(user_id).await?;
+        let changed: Option<(i64, i64, String, String)> = sqlx::query_as(
+            "UPDATE grants SET status = 'active', granted_at = $1, changed_at = $1 \
+             WHERE id = $2 AND user_id = $3 AND status <> 'active' \
+             RETURNING partner_id, category_id, access, purpose",
+        )
+        .bind(now)
+        .bind(grant_id)
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((partner_id, category_id, access, purpose)) = changed else {
+            let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM grants WHERE id = $1 AND user_id = $2")
+                .bind(grant_id)
+                .bind(user_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            return match exists {
+                Some(_) => Ok(AllowedAgain::AlreadyActive),
+                None => Err(StoreError::NotFound("grant")),
+            };
+        };
+        let event = NewEvent {
+            user_id,
+            grant_id,
+            partner_id,
+            category_id,
+            access: &access,
+            status: "granted",
+            actor_kind: actor.kind(),
+            actor_id: Some(actor.id()),
+            purpose: Some(&purpose),
+            reason: None,
+            at: now,
+        };
+        Store::append_event(&mut tx, &event).await?;
+        tx.commit().await?;
+        Ok(AllowedAgain::Granted(RevokedGrant {
+            grant_id,
+            partner_id,
+            category_id,
+            access: access_from_db(&access)?,
+        }))
     }
 
     /// The state of one grant, for a partner's check. `None` if it was never given.

@@ -1,0 +1,170 @@
+//! What the History page shows: every consent event, in words a person reads, and the
+//! W3C DPV status words used in exports.
+
+use crate::domain::access::Access;
+use serde::{Deserialize, Serialize};
+
+/// A ledger event's status. Words follow W3C DPV consent statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventStatus {
+    Granted,
+    Withdrawn,
+    Revoked,
+    Expired,
+    Refused,
+}
+
+impl EventStatus {
+    pub fn parse(raw: &str) -> Option<Self> {
+        Some(match raw {
+            "granted" => EventStatus::Granted,
+            "withdrawn" => EventStatus::Withdrawn,
+            "revoked" => EventStatus::Revoked,
+            "expired" => EventStatus::Expired,
+            "refused" => EventStatus::Refused,
+            _ => return None,
+        })
+    }
+
+    /// The DPV word: dpv:ConsentGiven, dpv:ConsentWithdrawn, ...
+    pub fn dpv(self) -> &'static str {
+        match self {
+            EventStatus::Granted => "Given",
+            EventStatus::Withdrawn => "Withdrawn",
+            EventStatus::Revoked => "Revoked",
+            EventStatus::Expired => "Expired",
+            EventStatus::Refused => "Refused",
+        }
+    }
+
+    pub fn takes_access_away(self) -> bool {
+        matches!(
+            self,
+            EventStatus::Withdrawn | EventStatus::Revoked | EventStatus::Expired
+        )
+    }
+}
+
+/// Who acted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActorKind {
+    User,
+    Support,
+    System,
+}
+
+impl ActorKind {
+    pub fn parse(raw: &str) -> Option<Self> {
+        Some(match raw {
+            "user" => ActorKind::User,
+            "support" => ActorKind::Support,
+            "system" => ActorKind::System,
+            _ => return None,
+        })
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            ActorKind::User => "You",
+            ActorKind::Support => "A support agent, on your behalf",
+            ActorKind::System => "The system",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub event_id: i64,
+    pub grant_id: i64,
+    /// Already formatted for people, in UTC.
+    pub when: String,
+    pub partner_name: String,
+    pub category_noun: String,
+    pub access: Access,
+    pub status: EventStatus,
+    pub actor: ActorKind,
+    pub reason: Option<String>,
+    /// This is the grant's latest event and it took access away, so it can be allowed again.
+    pub can_allow_again: bool,
+}
+
+impl HistoryEntry {
+    /// "You withdrew Spotify's read access to your messages."
+    pub fn sentence(&self) -> String {
+        let (partner, access, noun) = (&self.partner_name, self.access, &self.category_noun);
+        match (self.status, self.actor) {
+            (EventStatus::Granted, ActorKind::User) => format!("You allowed {partner} to {access} your {noun}."),
+            (EventStatus::Granted, _) => format!("{partner} was allowed to {access} your {noun}."),
+            (EventStatus::Withdrawn, _) => format!("You withdrew {partner}'s {access} access to your {noun}."),
+            (EventStatus::Revoked, _) => {
+                format!("A support agent revoked {partner}'s {access} access to your {noun} for you.")
+            }
+            (EventStatus::Expired, _) => format!("{partner}'s {access} access to your {noun} expired."),
+            (EventStatus::Refused, _) => format!("You refused {partner} {access} access to your {noun}."),
+        }
+    }
+}
+
+/// A page of history and what it was filtered by.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryPage {
+    pub entries: Vec<HistoryEntry>,
+    pub page: u32,
+    pub pages: u32,
+    pub total: u64,
+    pub partners: Vec<(String, String)>,
+    pub categories: Vec<(String, String)>,
+    pub partner: Option<String>,
+    pub category: Option<String>,
+}
+
+pub const HISTORY_PAGE_SIZE: u32 = 50;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(status: EventStatus, actor: ActorKind) -> HistoryEntry {
+        HistoryEntry {
+            event_id: 1,
+            grant_id: 1,
+            when: "1 Jan 2026".into(),
+            partner_name: "Spotify".into(),
+            category_noun: "messages".into(),
+            access: Access::Read,
+            status,
+            actor,
+            reason: None,
+            can_allow_again: false,
+        }
+    }
+
+    #[test]
+    fn events_read_as_sentences() {
+        assert_eq!(
+            entry(EventStatus::Withdrawn, ActorKind::User).sentence(),
+            "You withdrew Spotify's read access to your messages."
+        );
+        assert_eq!(
+            entry(EventStatus::Granted, ActorKind::User).sentence(),
+            "You allowed Spotify to read your messages."
+        );
+        assert!(
+            entry(EventStatus::Revoked, ActorKind::Support)
+                .sentence()
+                .starts_with("A support agent revoked")
+        );
+    }
+
+    #[test]
+    fn statuses_use_dpv_words() {
+        let words: Vec<_> = ["granted", "withdrawn", "revoked", "expired", "refused"]
+            .iter()
+            .map(|s| EventStatus::parse(s).unwrap().dpv())
+            .collect();
+        assert_eq!(words, ["Given", "Withdrawn", "Revoked", "Expired", "Refused"]);
+        assert_eq!(EventStatus::parse("deleted"), None);
+    }
+}

@@ -1,0 +1,161 @@
+//! History: every consent event of the signed-in user, newest first, filterable and paged.
+
+use crate::api::dashboard::AllowAgain;
+use crate::api::error::AppError;
+use crate::api::history::load_history;
+use crate::api::signed_in::SignedIn;
+use crate::components::allow_again_button::AllowAgainButton;
+use crate::components::form_problem::FormProblem;
+use crate::components::signed_in_header::SignedInHeader;
+use crate::domain::history::HistoryPage;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn History() -> impl IntoView {
+    let query = use_query_map();
+    let page = Resource::new(
+        move || query.with(|q| (q.get("partner"), q.get("category"), q.get("page"))),
+        |(partner, category, page)| load_history(partner, category, page),
+    );
+    view! {
+        <Title text="History · Who Can See"/>
+        <Suspense fallback=|| view! { <p>"Loading your history…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => history(page).into_any(),
+                    Err(AppError::NotSignedIn) => {
+                        #[cfg(feature = "ssr")]
+                        leptos_axum::redirect("/sign-in");
+                        view! { <main id="main" class="page"><p>"Please " <a href="/sign-in">"sign in"</a> "."</p></main> }
+                            .into_any()
+                    }
+                    Err(error) => view! {
+                        <main id="main" class="page">
+                            <h1>"History of your permissions"</h1>
+                            <p role="alert" class="problem">{error.to_string()}</p>
+                            <p><a href="/history">"Show the whole history"</a></p>
+                        </main>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The address of another page of the same filtered history.
+fn page_link(history: &HistoryPage, page: u32) -> String {
+    let mut parts = Vec::new();
+    if let Some(partner) = &history.partner {
+        parts.push(format!("partner={partner}"));
+    }
+    if let Some(category) = &history.category {
+        parts.push(format!("category={category}"));
+    }
+    parts.push(format!("page={page}"));
+    format!("/history?{}", parts.join("&"))
+}
+
+fn history(page: SignedIn<HistoryPage>) -> impl IntoView {
+    let history = page.content;
+    let allow_again = ServerAction::<AllowAgain>::new();
+    let options = |choices: &[(String, String)], selected: &Option<String>| {
+        choices
+            .iter()
+            .map(|(slug, name)| {
+                let is_selected = selected.as_deref() == Some(slug.as_str());
+                view! { <option value=slug.clone() selected=is_selected>{name.clone()}</option> }
+            })
+            .collect_view()
+    };
+    let partner_options = options(&history.partners, &history.partner);
+    let category_options = options(&history.categories, &history.category);
+    let newer = (history.page > 1).then(|| view! { <a href=page_link(&history, history.page - 1)>"Newer events"</a> });
+    let older = (history.page < history.pages)
+        .then(|| view! { <a href=page_link(&history, history.page + 1)>"Older events"</a> });
+    let caption = format!(
+        "Consent events, page {} of {} ({} in all)",
+        history.page, history.pages, history.total
+    );
+    let rows = history
+        .entries
+        .iter()
+        .map(|entry| {
+            let action = entry.can_allow_again.then(|| {
+                view! {
+                    <AllowAgainButton
+                        action=allow_again
+                        grant=entry.grant_id
+                        label="Allow again"
+                        context=format!(": {} {} your {}", entry.partner_name, entry.access, entry.category_noun)
+                    />
+                }
+            });
+            view! {
+                <tr>
+                    <td>{entry.when.clone()}</td>
+                    <td>{entry.sentence()}</td>
+                    <td>{entry.actor.describe()}</td>
+                    <td>{entry.reason.clone().unwrap_or_else(|| "–".into())}</td>
+                    <td>{action}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let table = if history.entries.is_empty() {
+        view! { <p class="empty-state">"No consent events match these filters."</p> }.into_any()
+    } else {
+        view! {
+            <div class="table-scroll">
+                <table class="history">
+                    <caption>{caption}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"When"</th>
+                            <th scope="col">"What happened"</th>
+                            <th scope="col">"Who"</th>
+                            <th scope="col">"Reason"</th>
+                            <th scope="col">"Action"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <SignedInHeader name=page.name email=page.email/>
+        <main id="main" class="page">
+            <h1>"History of your permissions"</h1>
+            <p>
+                "Every change to who can reach your data, newest first. Nothing here is ever edited: "
+                "taking access back or allowing it again adds a new entry."
+            </p>
+            <FormProblem/>
+            <form method="get" action="/history" class="filters">
+                <label for="partner">"Partner"</label>
+                <select id="partner" name="partner">
+                    <option value="">"All partners"</option>
+                    {partner_options}
+                </select>
+                <label for="category">"Category"</label>
+                <select id="category" name="category">
+                    <option value="">"All categories"</option>
+                    {category_options}
+                </select>
+                <button type="submit">"Show"</button>
+            </form>
+            <p class="downloads">
+                "Download your whole history: "
+                <a href="/history/export.json">"as JSON"</a>
+                " or "
+                <a href="/history/export.csv">"as CSV"</a>
+            </p>
+            {table}
+            <nav aria-label="History pages" class="pager">{newer} {older}</nav>
+        </main>
+    }
+}
