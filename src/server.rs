@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod bench;
 pub mod body_limit;
 pub mod cli;
 pub mod clock;

@@ -22,14 +22,19 @@ pub async fn signed_in_user() -> Result<UserRecord, AppError> {
         .ok_or(AppError::NotSignedIn)
 }
 
-/// Sets the HTTP status of a failed call made by script. A plain HTML form post is left
-/// alone: Leptos redirects it back to the page with the error in the URL, where it is shown.
+/// Sets the HTTP status of a failure: on a page being rendered, and on a call made by script.
+/// A plain HTML form posted to a server function is left alone: Leptos redirects it back to
+/// the page with the error in the URL, where it is shown.
 pub fn failed(error: AppError) -> AppError {
-    let from_html_form = use_context::<Parts>()
-        .and_then(|parts| parts.headers.get(http::header::ACCEPT).cloned())
-        .and_then(|accept| accept.to_str().map(|v| v.contains("text/html")).ok())
-        .unwrap_or(false);
-    if !from_html_form
+    let form_post = use_context::<Parts>().is_some_and(|parts| {
+        let accepts_html = parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|accept| accept.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"));
+        accepts_html && parts.method == http::Method::POST
+    });
+    if !form_post
         && let (Some(options), Ok(status)) = (
             use_context::<ResponseOptions>(),
             http::StatusCode::from_u16(error.status()),

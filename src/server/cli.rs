@@ -17,6 +17,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::VerifyLedger) => verify_ledger(&cli.database_url).await,
+        Some(Command::BenchLedger(args)) => {
+            let store = Store::connect(&cli.database_url).await?;
+            store.migrate().await?;
+            crate::server::bench::bench_ledger(&store, args.revocations, args.concurrency).await?;
+            store.close().await;
+            Ok(())
+        }
     }
 }
 

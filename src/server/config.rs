@@ -31,6 +31,8 @@ pub enum Command {
     AddDemoUser(AddDemoUserArgs),
     /// Check every user's consent-ledger hash chain; exits non-zero at the first broken link.
     VerifyLedger,
+    /// Benchmark: revocation commits per second and commit latency on DATABASE_URL.
+    BenchLedger(BenchLedgerArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -56,4 +58,14 @@ pub struct AddDemoUserArgs {
     pub password: String,
     #[arg(long)]
     pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchLedgerArgs {
+    /// How many revocations to commit (each followed by an untimed "allow again").
+    #[arg(long, default_value_t = 2000)]
+    pub revocations: usize,
+    /// How many users revoke at the same time.
+    #[arg(long, default_value_t = 1)]
+    pub concurrency: usize,
 }

@@ -43,8 +43,24 @@ pub struct TestApp {
     _database: TestDatabase,
 }
 
+impl TestApp {
+    /// Wraps an app a test started itself, on a database the test owns.
+    pub fn attach(address: String, database_url: String, store: Store, client: reqwest::Client) -> TestApp {
+        TestApp {
+            engine: Engine::Postgres,
+            address,
+            database_url,
+            store,
+            client,
+            _database: TestDatabase::None,
+        }
+    }
+}
+
 /// A database that exists for one test and is removed when the test ends, even if it fails.
 enum TestDatabase {
+    /// Owned by the test itself.
+    None,
     Sqlite(std::path::PathBuf),
     Postgres(String),
 }
@@ -94,6 +110,7 @@ impl TestDatabase {
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         match self {
+            TestDatabase::None => {}
             TestDatabase::Sqlite(folder) => {
                 let _ = std::fs::remove_dir_all(folder);
             }

@@ -133,7 +133,7 @@ async fn bad_history_filters_get_a_clear_message(app: TestApp) {
         ("/history?page=zero", "whole number"),
     ] {
         let response = app.page(&cookie, path).await;
-        assert_eq!(response.status(), 200, "the page explains the problem");
+        assert_eq!(response.status(), 400, "the page explains the problem");
         assert!(response.text().await.unwrap().contains(message), "{path}");
     }
     let signed_out = app

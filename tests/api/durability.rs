@@ -1,0 +1,150 @@
+//! An acknowledged revocation survives the server being killed: every revocation that got a
+//! success answer is in the ledger and enforced after a restart.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use who_can_see::server::demo::add_demo_user;
+use who_can_see::server::storage::Store;
+
+/// Starts the real binary on a free port and returns it with its address.
+fn start_server(database_url: &str) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_who-can-see"))
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("LEPTOS_SITE_ROOT", "target/site")
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    for line in stdout.lines() {
+        let line = line.unwrap();
+        if let Some(address) = line.strip_prefix("Who Can See is listening on ") {
+            return (child, address.trim().to_owned());
+        }
+    }
+    panic!("the server exited before listening");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_acknowledged_revocation_survives_sigkill() {
+    let folder = std::env::temp_dir().join(format!("wcs-durability-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).unwrap();
+    let url = format!("sqlite://{}/consent.db", folder.display());
+    let store = Store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    let mut people = Vec::new();
+    for n in 0..6 {
+        let email = format!("durable{n}@example.test");
+        let handle = add_demo_user(&store, &email, "durable-password", "Durable")
+            .await
+            .unwrap();
+        people.push((email, handle));
+    }
+
+    let (mut server, address) = start_server(&url);
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut streams = Vec::new();
+    let acknowledged: Arc<Mutex<Vec<(String, i64)>>> = Arc::default();
+    for (email, handle) in &people {
+        let response = client
+            .post(format!("{address}/sign-in"))
+            .form(&[("email", email.as_str()), ("password", "durable-password")])
+            .send()
+            .await
+            .unwrap();
+        let cookie = response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let user = store.user_id_by_handle(handle).await.unwrap().unwrap();
+        let grants: Vec<i64> = store
+            .grants_of_user(user)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|g| g.id)
+            .collect();
+        let (client, address, acknowledged, handle) =
+            (client.clone(), address.clone(), acknowledged.clone(), handle.clone());
+        streams.push(tokio::spawn(async move {
+            for grant in grants {
+                let answer = client
+                    .post(format!("{address}/api/revoke"))
+                    .header("cookie", &cookie)
+                    .header("accept", "application/json")
+                    .form(&[("grant", grant.to_string())])
+                    .send()
+                    .await;
+                match answer {
+                    Ok(response) if response.status() == 200 => {
+                        acknowledged.lock().unwrap().push((handle.clone(), grant))
+                    }
+                    _ => return,
+                }
+            }
+        }));
+    }
+    // Kill the server partway through the stream, without warning.
+    while acknowledged.lock().unwrap().len() < 30 {
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    for stream in streams {
+        stream.await.unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(acknowledged.len() >= 30);
+
+    let (mut server, address) = start_server(&url);
+    for (handle, grant_id) in &acknowledged {
+        let user = store.user_id_by_handle(handle).await.unwrap().unwrap();
+        let grant = store
+            .grants_of_user(user)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|g| g.id == *grant_id)
+            .unwrap();
+        assert_eq!(
+            grant.status.as_str(),
+            "withdrawn",
+            "acknowledged revocation of grant {grant_id} was lost"
+        );
+        let answer: serde_json::Value = client
+            .post(format!("{address}/api/v1/check"))
+            .bearer_auth(format!("demo-key-{}", grant.partner_slug))
+            .json(
+                &serde_json::json!({"user": handle, "category": grant.category_slug, "access": grant.access.as_str()}),
+            )
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            answer["decision"], "deny",
+            "grant {grant_id} is enforced after the restart"
+        );
+    }
+    assert_eq!(
+        store.replay_ledger().await.unwrap(),
+        store.current_grant_statuses().await.unwrap()
+    );
+    assert_eq!(store.verify_ledger().await.unwrap().broken, None);
+    server.kill().unwrap();
+    server.wait().unwrap();
+    store.close().await;
+    let _ = std::fs::remove_dir_all(&folder);
+}
