@@ -25,6 +25,8 @@ fn start_server(database_url: &str) -> (Child, String) {
             return (child, address.trim().to_owned());
         }
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the server exited before listening");
 }
 
