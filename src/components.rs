@@ -8,3 +8,4 @@ pub mod grant_cell;
 pub mod grant_table;
 pub mod revoke_button;
 pub mod signed_in_header;
+pub mod submit_button;

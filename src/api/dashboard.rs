@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 pub struct DashboardChange {
     pub notice: String,
     pub view: DashboardView,
+    /// The grants a revocation just took back, for the notice's "Allow again".
+    pub undo: Vec<i64>,
 }
 
 #[server(endpoint = "dashboard")]
@@ -42,39 +44,61 @@ pub async fn revoke(
     let scope = RevocationScope::parse(&grant, &partner, &category, &access)
         .map_err(|e| failed(AppError::BadInput(e.to_string())))?;
     let store = app_state().store;
-    let notice = crate::server::dashboard::revoke(&store, user.id, &scope)
+    let (notice, undo) = crate::server::dashboard::revoke(&store, user.id, &scope)
         .await
         .map_err(|e| failed(e.into()))?;
     let view = crate::server::dashboard::build(&store, user.id)
         .await
         .map_err(|e| failed(e.into()))?;
-    Ok(DashboardChange { notice, view })
+    Ok(DashboardChange { notice, view, undo })
 }
 
-/// Gives a grant the user took back again. A new ledger event; history is never edited.
+/// Gives grants the user took back again: one id, or several separated by commas (the notice's
+/// "Allow again" after a revocation). Each is a new ledger event; history is never edited.
 #[server(endpoint = "allow-again")]
 pub async fn allow_again(grant: Option<String>) -> Result<DashboardChange, AppError> {
     use crate::api::context::{app_state, failed, signed_in_user};
     let user = signed_in_user().await.map_err(failed)?;
-    let grant_id = parse_grant_id(grant.as_deref()).map_err(failed)?;
+    let grant_ids = parse_grant_ids(grant.as_deref()).map_err(failed)?;
     let store = app_state().store;
-    let notice = crate::server::dashboard::allow_again(&store, user.id, grant_id)
+    let notice = crate::server::dashboard::allow_again(&store, user.id, &grant_ids)
         .await
         .map_err(|e| failed(e.into()))?;
     let view = crate::server::dashboard::build(&store, user.id)
         .await
         .map_err(|e| failed(e.into()))?;
-    Ok(DashboardChange { notice, view })
+    Ok(DashboardChange {
+        notice,
+        view,
+        undo: Vec::new(),
+    })
 }
 
+/// At most this many grants are given back by one click.
 #[cfg(feature = "ssr")]
-fn parse_grant_id(raw: Option<&str>) -> Result<i64, AppError> {
+const MAX_GRANTS_PER_CLICK: usize = 100;
+
+#[cfg(feature = "ssr")]
+fn parse_grant_ids(raw: Option<&str>) -> Result<Vec<i64>, AppError> {
     use crate::domain::revocation::RevocationScope;
-    match RevocationScope::parse(&raw.map(str::to_owned), &None, &None, &None) {
-        Ok(RevocationScope::Grant(id)) => Ok(id),
-        Ok(_) | Err(crate::domain::revocation::ScopeError::NothingNamed) => {
-            Err(AppError::BadInput("Say which grant to allow again.".into()))
-        }
-        Err(error) => Err(AppError::BadInput(error.to_string())),
+    let raw = raw.map(str::trim).filter(|s| !s.is_empty());
+    let Some(raw) = raw else {
+        return Err(AppError::BadInput("Say which grant to allow again.".into()));
+    };
+    let ids = raw
+        .split(',')
+        .map(
+            |part| match RevocationScope::parse(&Some(part.to_owned()), &None, &None, &None) {
+                Ok(RevocationScope::Grant(id)) => Ok(id),
+                Ok(_) => Err(AppError::BadInput("Say which grant to allow again.".into())),
+                Err(error) => Err(AppError::BadInput(error.to_string())),
+            },
+        )
+        .collect::<Result<Vec<i64>, AppError>>()?;
+    if ids.len() > MAX_GRANTS_PER_CLICK {
+        return Err(AppError::BadInput(format!(
+            "Allow at most {MAX_GRANTS_PER_CLICK} grants again at once."
+        )));
     }
+    Ok(ids)
 }

@@ -1,6 +1,7 @@
 //! "Allow again": gives back a grant that was taken back, as a new consent event.
 
 use crate::api::dashboard::AllowAgain;
+use crate::components::submit_button::SubmitButton;
 use leptos::prelude::*;
 
 #[component]
@@ -17,10 +18,7 @@ pub fn AllowAgainButton(
     view! {
         <ActionForm action=action attr:class="allow-form">
             <input type="hidden" name="grant" value=grant.to_string()/>
-            <button type="submit" class="allow" disabled=move || action.pending().get()>
-                {label}
-                <span class="visually-hidden">{context}</span>
-            </button>
+            <SubmitButton pending=action.pending() class="allow" label working="Allowing…" context/>
         </ActionForm>
     }
 }

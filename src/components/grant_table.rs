@@ -40,7 +40,11 @@ pub fn GrantTable(actions: DashboardActions, view: DashboardView) -> impl IntoVi
             view! {
                 <tr>
                     <th scope="row">
-                        <span class="partner-name">{row.name.clone()}</span>
+                        <span class="partner-name">
+                            // A plain mark drawn for this app, not the partner's trademark; the name says who.
+                            <img src=format!("/partners/{}.svg", row.slug) alt="" width="24" height="24"/>
+                            {row.name.clone()}
+                        </span>
                         {remove}
                     </th>
                     {cells}

@@ -1,6 +1,7 @@
 //! One revocation button: its own form, so it works as a plain HTML POST without JavaScript.
 
 use crate::api::dashboard::Revoke;
+use crate::components::submit_button::SubmitButton;
 use crate::domain::access::Access;
 use leptos::prelude::*;
 
@@ -33,10 +34,7 @@ pub fn RevokeButton(
             {hidden("partner", target.partner)}
             {hidden("category", target.category)}
             {hidden("access", target.access.map(|a| a.as_str().to_owned()))}
-            <button type="submit" class="revoke" disabled=move || action.pending().get()>
-                {label}
-                {(!context.is_empty()).then(|| view! { <span class="visually-hidden">{context}</span> })}
-            </button>
+            <SubmitButton pending=action.pending() class="revoke" label working="Revoking…" context/>
         </ActionForm>
     }
 }

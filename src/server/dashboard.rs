@@ -48,28 +48,33 @@ pub async fn build(store: &Store, user_id: i64) -> Result<DashboardView, StoreEr
     Ok(DashboardView { categories, rows })
 }
 
-/// Revokes for the user themselves and returns the sentence to announce.
-pub async fn revoke(store: &Store, user_id: i64, scope: &RevocationScope) -> Result<String, StoreError> {
+/// Revokes for the user themselves; returns the sentence to announce and the grants taken back.
+pub async fn revoke(store: &Store, user_id: i64, scope: &RevocationScope) -> Result<(String, Vec<i64>), StoreError> {
     let revoked = store.revoke(user_id, scope, Actor::User(user_id), now_ms()).await?;
-    Ok(revocation_notice(scope, &named(store, &revoked).await?))
+    let notice = revocation_notice(scope, &named(store, &revoked).await?);
+    Ok((notice, revoked.iter().map(|r| r.grant_id).collect()))
 }
 
-/// Gives a taken-back grant again and returns the sentence to announce.
-pub async fn allow_again(store: &Store, user_id: i64, grant_id: i64) -> Result<String, StoreError> {
-    match store
-        .allow_again(user_id, grant_id, Actor::User(user_id), now_ms())
-        .await?
-    {
-        AllowedAgain::AlreadyActive => Ok("Nothing changed: that access was already allowed.".to_owned()),
-        AllowedAgain::Granted(grant) => {
-            let names = named(store, &[grant]).await?;
-            let grant = &names[0];
-            Ok(format!(
-                "Allowed again: {}.",
-                wording::partner_holds(&grant.partner_name, &[grant.access], &grant.category_noun)
-            ))
+/// Gives taken-back grants again and returns the sentence to announce.
+pub async fn allow_again(store: &Store, user_id: i64, grant_ids: &[i64]) -> Result<String, StoreError> {
+    let mut given = Vec::new();
+    for grant_id in grant_ids {
+        if let AllowedAgain::Granted(grant) = store
+            .allow_again(user_id, *grant_id, Actor::User(user_id), now_ms())
+            .await?
+        {
+            given.push(grant);
         }
     }
+    let names = named(store, &given).await?;
+    Ok(match names.as_slice() {
+        [] => "Nothing changed: that access was already allowed.".to_owned(),
+        [one] => format!(
+            "Allowed again: {}.",
+            wording::partner_holds(&one.partner_name, &[one.access], &one.category_noun)
+        ),
+        many => format!("Allowed again: {} accesses are back as they were.", many.len()),
+    })
 }
 
 /// Puts catalog names on changed grants, for the sentences people read.

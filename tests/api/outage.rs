@@ -159,7 +159,10 @@ async fn a_stopped_database_gets_503s_and_the_app_recovers_by_itself() {
     assert_eq!(body["error"], "unavailable");
     let revoke = app.revoke(&cookie, &[("partner", "spotify")]).await;
     assert_eq!(revoke.status(), 503);
-    assert!(revoke.text().await.unwrap().contains("Unavailable"), "the typed error the page shows as a sentence");
+    assert!(
+        revoke.text().await.unwrap().contains("Unavailable"),
+        "the typed error the page shows as a sentence"
+    );
     let page = app.dashboard(&cookie).await;
     assert_eq!(page.status(), 503);
     assert!(page.text().await.unwrap().contains("Nothing was changed"));
