@@ -10,6 +10,8 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, StaticSegment};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_page_csp();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -41,5 +43,17 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("sign-in") view=SignIn/>
             </Routes>
         </Router>
+    }
+}
+
+/// Sends the page's Content-Security-Policy with the nonce Leptos puts on its own scripts.
+#[cfg(feature = "ssr")]
+fn set_page_csp() {
+    use leptos::nonce::use_nonce;
+    use leptos_axum::ResponseOptions;
+    if let (Some(nonce), Some(response)) = (use_nonce(), use_context::<ResponseOptions>())
+        && let Ok(policy) = http::HeaderValue::from_str(&crate::server::security_headers::page_csp(&nonce))
+    {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
     }
 }

@@ -13,6 +13,7 @@ pub mod error;
 pub mod export;
 pub mod history;
 pub mod partner_api;
+pub mod security_headers;
 pub mod session;
 pub mod state;
 pub mod storage;

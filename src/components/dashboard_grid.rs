@@ -54,7 +54,7 @@ pub fn DashboardGrid(view: DashboardView) -> impl IntoView {
     view! {
         <p class="summary">{move || current.with(|v| v.summary())}</p>
         <div class="notice-area" tabindex="-1" node_ref=notice_area>
-            <p role="status" class="notice">{move || notice.get()}</p>
+            <p role="status" class="notice" class:shown=move || notice.with(|n| !n.is_empty())>{move || notice.get()}</p>
             {move || {
                 let grants = undo.get();
                 (!grants.is_empty()).then(|| {

@@ -4,6 +4,7 @@
 use crate::app::{App, shell};
 use crate::server::body_limit::{BODY_LIMIT_BYTES, refuse_oversized_bodies};
 use crate::server::config::ServeArgs;
+use crate::server::security_headers::{add_security_headers, refuse_cross_site_posts};
 use crate::server::state::{AppState, Settings};
 use crate::server::storage::Store;
 use crate::server::{auth, demo, export, partner_api};
@@ -85,7 +86,11 @@ fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            // A fresh nonce per response, for the page's Content-Security-Policy.
+            leptos::nonce::provide_nonce();
+        }
     };
     let pkg_dir = format!("{}/pkg", state.leptos_options.site_root);
     let static_files = Router::new()
@@ -108,6 +113,8 @@ fn router(state: AppState) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(axum::middleware::from_fn(refuse_oversized_bodies))
+        .layer(axum::middleware::from_fn(refuse_cross_site_posts))
+        .layer(axum::middleware::from_fn(add_security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

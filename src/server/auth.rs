@@ -42,7 +42,11 @@ fn back_to_sign_in(error: &str) -> Response {
     Redirect::to(&format!("/sign-in?error={error}")).into_response()
 }
 
-pub async fn sign_in(State(state): State<AppState>, form: Result<Form<SignInForm>, FormRejection>) -> Response {
+pub async fn sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<SignInForm>, FormRejection>,
+) -> Response {
     let Ok(Form(form)) = form else {
         return back_to_sign_in("incomplete");
     };
@@ -68,6 +72,13 @@ pub async fn sign_in(State(state): State<AppState>, form: Result<Form<SignInForm
         tracing::info!(event = "sign_in_failed", email = ?email.as_str());
         return back_to_sign_in("invalid");
     };
+    // A sign-in always gets a new session; a session the browser already had is ended, so a
+    // token planted before sign-in (session fixation) is worth nothing after it.
+    if let Some(old) = session::token_from(&headers)
+        && let Err(error) = state.store.delete_session(&session::hash_token(&old)).await
+    {
+        return unavailable(&error);
+    }
     match session::start(&state, user.id).await {
         Ok(cookie) => {
             tracing::info!(event = "sign_in", user_id = user.id);

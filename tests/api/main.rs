@@ -10,3 +10,4 @@ mod partner_api;
 mod revocation;
 mod scale_out;
 mod sign_in;
+mod web_security;
