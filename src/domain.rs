@@ -9,4 +9,5 @@ pub mod history;
 pub mod ledger_hash;
 pub mod revocation;
 pub mod slug;
+pub mod throttle;
 pub mod wording;

@@ -110,6 +110,23 @@ test.describe('axe finds no WCAG 2.1 A/AA violation', () => {
     await expectNoAxeViolations(page, testInfo, 'dashboard-revoked-dark');
   });
 
+  test('on the History page, with a withdrawal to allow again, light and dark', async ({ page }, testInfo) => {
+    await signIn(page, createUser('Axe History'));
+    await revokeSome(page);
+    await page.goto('/history');
+    await expect(page.getByRole('heading', { name: 'History of your permissions', level: 1 })).toBeVisible();
+    await expectNoAxeViolations(page, testInfo, 'history');
+    await useDarkScheme(page);
+    await expectNoAxeViolations(page, testInfo, 'history-dark');
+  });
+
+  test('on the History page showing a bad filter', async ({ page }, testInfo) => {
+    await signIn(page, createUser('Axe History Error'));
+    await page.goto('/history?partner=myspace');
+    await expect(page.getByRole('alert')).toBeVisible();
+    await expectNoAxeViolations(page, testInfo, 'history-error');
+  });
+
   test('on the not-found page', async ({ page }, testInfo) => {
     const response = await page.goto('/no-such-page');
     expect(response?.status()).toBe(404);

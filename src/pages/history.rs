@@ -89,7 +89,7 @@ fn history(page: SignedIn<HistoryPage>) -> impl IntoView {
                         action=allow_again
                         grant=entry.grant_id
                         label="Allow again"
-                        context=format!(": {} {} your {}", entry.partner_name, entry.access, entry.category_noun)
+                        context=format!(" for {} to {} your {}", entry.partner_name, entry.access, entry.category_noun)
                     />
                 }
             });

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 fn sign_in_problem(code: &str) -> &'static str {
     match code {
         "incomplete" => "Enter your email and your password.",
+        "locked" => "Too many failed sign-ins. Wait 15 minutes, then try again.",
         _ => "That email and password do not match an account.",
     }
 }

@@ -1,17 +1,21 @@
 //! Signing in and out: plain HTML form posts, so they work with or without JavaScript.
 
 use crate::domain::credentials::Email;
+use crate::domain::throttle::{ACCOUNT_LIMIT, ADDRESS_LIMIT};
+use crate::server::clock::now_ms;
 use crate::server::error::log_store_error;
 use crate::server::session;
 use crate::server::state::AppState;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use axum::Form;
+use axum::extract::ConnectInfo;
 use axum::extract::State;
 use axum::extract::rejection::FormRejection;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use std::net::SocketAddr;
 
 #[derive(Deserialize)]
 pub struct SignInForm {
@@ -44,6 +48,7 @@ fn back_to_sign_in(error: &str) -> Response {
 
 pub async fn sign_in(
     State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     form: Result<Form<SignInForm>, FormRejection>,
 ) -> Response {
@@ -53,8 +58,40 @@ pub async fn sign_in(
     if form.email.trim().is_empty() || form.password.is_empty() {
         return back_to_sign_in("incomplete");
     }
+    // Throttled by what was typed, whether or not such an account exists, so a lock says nothing.
+    let account = format!("account:{}", form.email.trim().to_lowercase());
+    let address = format!("address:{}", client.ip());
+    let now = now_ms();
+    let (account_failures, address_failures) = match (
+        state.store.sign_in_failures(&account).await,
+        state.store.sign_in_failures(&address).await,
+    ) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(error), _) | (_, Err(error)) => return unavailable(&error),
+    };
+    if account_failures.locked_at(now) || address_failures.locked_at(now) {
+        tracing::warn!(event = "sign_in_locked", email = ?form.email, client = %client.ip());
+        return back_to_sign_in("locked");
+    }
+    let delay = account_failures.delay_ms(now).max(address_failures.delay_ms(now));
+    tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+    let record_failure = async || {
+        let now = now_ms();
+        let account_result = state
+            .store
+            .record_sign_in_failure(&account, account_failures.after_failure(now, ACCOUNT_LIMIT))
+            .await;
+        let address_result = state
+            .store
+            .record_sign_in_failure(&address, address_failures.after_failure(now, ADDRESS_LIMIT))
+            .await;
+        account_result.and(address_result)
+    };
     let Ok(email) = Email::parse(&form.email) else {
-        return back_to_sign_in("invalid");
+        return match record_failure().await {
+            Ok(()) => back_to_sign_in("invalid"),
+            Err(error) => unavailable(&error),
+        };
     };
     let user = match state.store.user_by_email(email.as_str()).await {
         Ok(user) => user,
@@ -69,9 +106,15 @@ pub async fn sign_in(
         .await
         .unwrap_or(false);
     let Some(user) = user.filter(|_| matches) else {
-        tracing::info!(event = "sign_in_failed", email = ?email.as_str());
-        return back_to_sign_in("invalid");
+        tracing::warn!(event = "sign_in_failed", email = ?email.as_str(), client = %client.ip());
+        return match record_failure().await {
+            Ok(()) => back_to_sign_in("invalid"),
+            Err(error) => unavailable(&error),
+        };
     };
+    if let Err(error) = state.store.clear_sign_in_failures(&account).await {
+        return unavailable(&error);
+    }
     // A sign-in always gets a new session; a session the browser already had is ended, so a
     // token planted before sign-in (session fixation) is worth nothing after it.
     if let Some(old) = session::token_from(&headers)

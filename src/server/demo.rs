@@ -149,7 +149,10 @@ pub async fn add_demo_user(store: &Store, email: &str, password: &str, name: &st
             StoreError::Conflict(_) => anyhow::anyhow!("An account with that email or handle already exists."),
             other => anyhow::Error::new(other),
         })?;
-    for grant in DEMO_GRANTS {
+    // Given oldest first, so the ledger's order is also the order of the dates.
+    let mut grants: Vec<&DemoGrant> = DEMO_GRANTS.iter().collect();
+    grants.sort_by_key(|grant| grant.since);
+    for grant in grants {
         let (year, month, day) = grant.since;
         for access in grant.accesses {
             let new_grant = NewGrant {

@@ -8,6 +8,7 @@ pub mod history;
 pub mod ledger;
 pub mod pool;
 pub mod sessions;
+pub mod throttle;
 pub mod users;
 
 pub use error::StoreError;

@@ -97,3 +97,46 @@ async fn signing_out_ends_the_session_on_the_server(app: TestApp) {
     assert_eq!(app.revoke(&cookie, &[("category", "messages")]).await.status(), 401);
 }
 on_both_engines!(signing_out_ends_the_session_on_the_server);
+
+async fn repeated_failures_lock_the_account_whether_or_not_it_exists(app: TestApp) {
+    for email in ["alice@example.com", "nobody@example.com"] {
+        for attempt in 1..=5 {
+            let response = app.sign_in_response(email, "wrong-password").await;
+            assert_eq!(
+                response.headers()["location"],
+                "/sign-in?error=invalid",
+                "{email} attempt {attempt}"
+            );
+        }
+        let locked = app.sign_in_response(email, "wrong-password").await;
+        assert_eq!(locked.headers()["location"], "/sign-in?error=locked", "{email}");
+    }
+    // Even the right password waits out the lock; another account is not affected.
+    let right = app.sign_in_response(ALICE.0, ALICE.1).await;
+    assert_eq!(right.headers()["location"], "/sign-in?error=locked");
+    assert!(session_cookie(&right).is_none());
+    app.sign_in(BOB).await;
+    let page = app
+        .client
+        .get(app.url("/sign-in?error=locked"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Too many failed sign-ins. Wait 15 minutes, then try again."));
+}
+on_both_engines!(repeated_failures_lock_the_account_whether_or_not_it_exists);
+
+async fn many_failures_from_one_address_lock_that_address(app: TestApp) {
+    for n in 0..20 {
+        let response = app
+            .sign_in_response(&format!("guess{n}@example.com"), "wrong-password")
+            .await;
+        assert_eq!(response.headers()["location"], "/sign-in?error=invalid");
+    }
+    let response = app.sign_in_response(BOB.0, BOB.1).await;
+    assert_eq!(response.headers()["location"], "/sign-in?error=locked");
+}
+on_both_engines!(many_failures_from_one_address_lock_that_address);
