@@ -8,4 +8,5 @@ pub mod grant_cell;
 pub mod grant_table;
 pub mod revoke_button;
 pub mod signed_in_header;
+pub mod signed_in_page;
 pub mod submit_button;

@@ -5,9 +5,9 @@ use serde::Serialize;
 /// The `prev_hash` of a user's first event.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// Every field of an event that the hash covers, in a fixed order.
+/// One consent event, as written to the ledger; the hash covers every field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct EventFields<'a> {
+pub struct NewEvent<'a> {
     pub user_id: i64,
     pub grant_id: i64,
     pub partner_id: i64,
@@ -19,13 +19,13 @@ pub struct EventFields<'a> {
     pub purpose: Option<&'a str>,
     pub reason: Option<&'a str>,
     pub at: i64,
-    pub prev_hash: &'a str,
 }
 
-impl EventFields<'_> {
-    /// A JSON array with a version tag: unambiguous (strings are quoted and escaped) and
-    /// stable, since serde_json writes arrays in order and without optional whitespace.
-    pub fn canonical(&self) -> String {
+impl NewEvent<'_> {
+    /// The bytes hashed for this event chained after `prev_hash`: a JSON array with a version
+    /// tag, unambiguous (strings are quoted and escaped) and stable, since serde_json writes
+    /// arrays in order and without optional whitespace.
+    pub fn canonical(&self, prev_hash: &str) -> String {
         serde_json::json!([
             "who-can-see/ledger/v1",
             self.user_id,
@@ -39,7 +39,7 @@ impl EventFields<'_> {
             self.purpose,
             self.reason,
             self.at,
-            self.prev_hash
+            prev_hash
         ])
         .to_string()
     }
@@ -49,8 +49,8 @@ impl EventFields<'_> {
 mod tests {
     use super::*;
 
-    fn fields() -> EventFields<'static> {
-        EventFields {
+    fn fields() -> NewEvent<'static> {
+        NewEvent {
             user_id: 1,
             grant_id: 2,
             partner_id: 3,
@@ -62,13 +62,12 @@ mod tests {
             purpose: None,
             reason: Some("a \"quoted\", reason"),
             at: 1_700_000_000_000,
-            prev_hash: GENESIS,
         }
     }
 
     #[test]
     fn the_encoding_is_stable_and_covers_every_field() {
-        let encoded = fields().canonical();
+        let encoded = fields().canonical(GENESIS);
         assert_eq!(
             encoded,
             format!(
@@ -77,6 +76,7 @@ mod tests {
         );
         let mut other = fields();
         other.status = "granted";
-        assert_ne!(other.canonical(), encoded);
+        assert_ne!(other.canonical(GENESIS), encoded);
+        assert_ne!(fields().canonical("another"), encoded);
     }
 }

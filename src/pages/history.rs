@@ -1,12 +1,12 @@
 //! History: every consent event of the signed-in user, newest first, filterable and paged.
 
 use crate::api::dashboard::AllowAgain;
-use crate::api::error::AppError;
 use crate::api::history::load_history;
 use crate::api::signed_in::SignedIn;
 use crate::components::allow_again_button::AllowAgainButton;
 use crate::components::form_problem::FormProblem;
 use crate::components::signed_in_header::SignedInHeader;
+use crate::components::signed_in_page::signed_in_page;
 use crate::domain::history::HistoryPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -23,23 +23,8 @@ pub fn History() -> impl IntoView {
         <Title text="History · Who Can See"/>
         <Suspense fallback=|| view! { <p>"Loading your history…"</p> }>
             {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => history(page).into_any(),
-                    Err(AppError::NotSignedIn) => {
-                        #[cfg(feature = "ssr")]
-                        leptos_axum::redirect("/sign-in");
-                        view! { <main id="main" class="page"><p>"Please " <a href="/sign-in">"sign in"</a> "."</p></main> }
-                            .into_any()
-                    }
-                    Err(error) => view! {
-                        <main id="main" class="page">
-                            <h1>"History of your permissions"</h1>
-                            <p role="alert" class="problem">{error.to_string()}</p>
-                            <p><a href="/history">"Show the whole history"</a></p>
-                        </main>
-                    }
-                    .into_any(),
-                }
+                let recovery = Some(("/history", "Show the whole history"));
+                signed_in_page(page.await, "History of your permissions", recovery, history)
             })}
         </Suspense>
     }

@@ -4,6 +4,7 @@ use crate::server::error::log_store_error;
 use crate::server::history::{export, to_csv};
 use crate::server::session::current_user;
 use crate::server::state::AppState;
+use crate::server::storage::StoreError;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -17,25 +18,11 @@ async fn download(state: AppState, headers: HeaderMap, format: Format) -> Respon
     let user = match current_user(&state, &headers).await {
         Ok(Some(user)) => user,
         Ok(None) => return Redirect::to("/sign-in").into_response(),
-        Err(error) => {
-            log_store_error(&error);
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The consent store is unavailable. Try again shortly.",
-            )
-                .into_response();
-        }
+        Err(error) => return unavailable(&error),
     };
     let events = match export(&state.store, user.id).await {
         Ok(events) => events,
-        Err(error) => {
-            log_store_error(&error);
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The consent store is unavailable. Try again shortly.",
-            )
-                .into_response();
-        }
+        Err(error) => return unavailable(&error),
     };
     let (body, content_type, extension) = match format {
         Format::Json => (
@@ -52,6 +39,15 @@ async fn download(state: AppState, headers: HeaderMap, format: Format) -> Respon
             (header::CONTENT_DISPOSITION, disposition),
         ],
         body,
+    )
+        .into_response()
+}
+
+fn unavailable(error: &StoreError) -> Response {
+    log_store_error(error);
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "The consent store is unavailable. Nothing was read; try again shortly.",
     )
         .into_response()
 }

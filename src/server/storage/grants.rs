@@ -3,7 +3,7 @@
 
 use super::Store;
 use super::error::{StoreError, StoreResult};
-use super::ledger::NewEvent;
+use super::ledger::{NewEvent, WriteTx};
 use crate::domain::access::Access;
 use crate::domain::decision::{GrantState, GrantStatus};
 use crate::domain::revocation::RevocationScope;
@@ -68,6 +68,16 @@ pub struct NewGrant<'a> {
     pub access: Access,
     pub purpose: &'a str,
     pub granted_at: i64,
+}
+
+/// Whether `grant_id` is one of `user_id`'s grants: nobody may learn of another's grants.
+async fn grant_belongs_to(tx: &mut WriteTx, grant_id: i64, user_id: i64) -> StoreResult<bool> {
+    let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM grants WHERE id = $1 AND user_id = $2")
+        .bind(grant_id)
+        .bind(user_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(found.is_some())
 }
 
 fn access_from_db(raw: &str) -> StoreResult<Access> {
@@ -218,12 +228,7 @@ impl Store {
         if changed.is_empty()
             && let RevocationScope::Grant(id) = scope
         {
-            let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM grants WHERE id = $1 AND user_id = $2")
-                .bind(*id)
-                .bind(user_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if exists.is_none() {
+            if !grant_belongs_to(&mut tx, *id, user_id).await? {
                 return Err(StoreError::NotFound("grant"));
             }
         }
@@ -270,14 +275,9 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let Some((partner_id, category_id, access, purpose)) = changed else {
-            let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM grants WHERE id = $1 AND user_id = $2")
-                .bind(grant_id)
-                .bind(user_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            return match exists {
-                Some(_) => Ok(AllowedAgain::AlreadyActive),
-                None => Err(StoreError::NotFound("grant")),
+            return match grant_belongs_to(&mut tx, grant_id, user_id).await? {
+                true => Ok(AllowedAgain::AlreadyActive),
+                false => Err(StoreError::NotFound("grant")),
             };
         };
         let event = NewEvent {

@@ -3,26 +3,12 @@
 
 use super::error::StoreResult;
 use super::{Engine, Store};
-use crate::domain::ledger_hash::{EventFields, GENESIS};
+pub use crate::domain::ledger_hash::NewEvent;
+use crate::domain::ledger_hash::GENESIS;
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Transaction};
 
 pub type WriteTx = Transaction<'static, Any>;
-
-/// One event to append; the chain fields are filled in by `append`.
-pub struct NewEvent<'a> {
-    pub user_id: i64,
-    pub grant_id: i64,
-    pub partner_id: i64,
-    pub category_id: i64,
-    pub access: &'a str,
-    pub status: &'a str,
-    pub actor_kind: &'a str,
-    pub actor_id: Option<i64>,
-    pub purpose: Option<&'a str>,
-    pub reason: Option<&'a str>,
-    pub at: i64,
-}
 
 /// The first place a chain does not hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,8 +25,8 @@ pub struct LedgerReport {
     pub broken: Option<BrokenLink>,
 }
 
-fn hash_of(fields: &EventFields<'_>) -> String {
-    hex::encode(Sha256::digest(fields.canonical().as_bytes()))
+fn hash_of(event: &NewEvent<'_>, prev_hash: &str) -> String {
+    hex::encode(Sha256::digest(event.canonical(prev_hash).as_bytes()))
 }
 
 /// id, user, grant, partner, category, access, status, actor kind, actor id, purpose, reason, at, prev hash, hash.
@@ -87,21 +73,7 @@ impl Store {
                 .fetch_optional(&mut **tx)
                 .await?;
         let prev_hash = last.map(|(hash,)| hash).unwrap_or_else(|| GENESIS.to_owned());
-        let fields = EventFields {
-            user_id: event.user_id,
-            grant_id: event.grant_id,
-            partner_id: event.partner_id,
-            category_id: event.category_id,
-            access: event.access,
-            status: event.status,
-            actor_kind: event.actor_kind,
-            actor_id: event.actor_id,
-            purpose: event.purpose,
-            reason: event.reason,
-            at: event.at,
-            prev_hash: &prev_hash,
-        };
-        let hash = hash_of(&fields);
+        let hash = hash_of(event, &prev_hash);
         sqlx::query(
             "INSERT INTO consent_events (user_id, grant_id, partner_id, category_id, access, status, \
              actor_kind, actor_id, purpose, reason, at, prev_hash, hash) \
@@ -149,7 +121,7 @@ impl Store {
                 expected_prev = GENESIS.to_owned();
             }
             let (prev_hash, hash) = (&row.12, &row.13);
-            let fields = EventFields {
+            let event = NewEvent {
                 user_id,
                 grant_id,
                 partner_id,
@@ -161,11 +133,10 @@ impl Store {
                 purpose: row.9.as_deref(),
                 reason: row.10.as_deref(),
                 at: row.11,
-                prev_hash,
             };
             let problem = if *prev_hash != expected_prev {
                 Some("its previous-hash does not match the event before it (an event was removed or reordered)")
-            } else if hash_of(&fields) != *hash {
+            } else if hash_of(&event, prev_hash) != *hash {
                 Some("its contents do not match its hash (the event was edited)")
             } else {
                 None
