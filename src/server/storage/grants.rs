@@ -227,10 +227,9 @@ impl Store {
         // not this user's at all, which must not look like success.
         if changed.is_empty()
             && let RevocationScope::Grant(id) = scope
+            && !grant_belongs_to(&mut tx, *id, user_id).await?
         {
-            if !grant_belongs_to(&mut tx, *id, user_id).await? {
-                return Err(StoreError::NotFound("grant"));
-            }
+            return Err(StoreError::NotFound("grant"));
         }
 
         let mut revoked = Vec::with_capacity(changed.len());

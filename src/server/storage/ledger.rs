@@ -3,8 +3,8 @@
 
 use super::error::StoreResult;
 use super::{Engine, Store};
-pub use crate::domain::ledger_hash::NewEvent;
 use crate::domain::ledger_hash::GENESIS;
+pub use crate::domain::ledger_hash::NewEvent;
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Transaction};
 
