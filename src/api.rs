@@ -6,4 +6,5 @@ mod context;
 pub mod dashboard;
 pub mod error;
 pub mod history;
+pub mod sessions;
 pub mod signed_in;

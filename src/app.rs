@@ -3,6 +3,7 @@
 use crate::pages::dashboard::Dashboard;
 use crate::pages::history::History;
 use crate::pages::not_found::NotFound;
+use crate::pages::sessions::Sessions;
 use crate::pages::sign_in::SignIn;
 use leptos::prelude::*;
 use leptos_meta::{Link, MetaTags, Stylesheet, provide_meta_context};
@@ -40,6 +41,7 @@ pub fn App() -> impl IntoView {
                 // Async: the whole page waits for the store, so a signed-out visitor can be redirected.
                 <Route path=StaticSegment("") view=Dashboard ssr=SsrMode::Async/>
                 <Route path=StaticSegment("history") view=History ssr=SsrMode::Async/>
+                <Route path=StaticSegment("sessions") view=Sessions ssr=SsrMode::Async/>
                 <Route path=StaticSegment("sign-in") view=SignIn/>
             </Routes>
         </Router>

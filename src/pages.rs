@@ -3,4 +3,5 @@
 pub mod dashboard;
 pub mod history;
 pub mod not_found;
+pub mod sessions;
 pub mod sign_in;

@@ -27,9 +27,13 @@ CREATE TABLE users (
 
 CREATE TABLE sessions (
     token_hash TEXT PRIMARY KEY,
+    -- Names the session in pages and forms; the token (and its hash) never leaves the server.
+    public_id TEXT NOT NULL UNIQUE,
     user_id BIGINT NOT NULL REFERENCES users (id),
     created_at BIGINT NOT NULL,
-    expires_at BIGINT NOT NULL
+    last_seen_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    user_agent TEXT NOT NULL
 );
 CREATE INDEX sessions_by_user ON sessions (user_id);
 

@@ -27,9 +27,13 @@ CREATE TABLE users (
 
 CREATE TABLE sessions (
     token_hash TEXT PRIMARY KEY,
+    -- Names the session in pages and forms; the token (and its hash) never leaves the server.
+    public_id TEXT NOT NULL UNIQUE,
     user_id INTEGER NOT NULL REFERENCES users (id),
     created_at INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL
+    last_seen_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    user_agent TEXT NOT NULL
 );
 CREATE INDEX sessions_by_user ON sessions (user_id);
 

@@ -2,7 +2,7 @@
 
 use crate::api::error::AppError;
 use crate::server::error::log_store_error;
-use crate::server::session;
+use crate::server::session::{self, CurrentSession};
 use crate::server::state::AppState;
 use crate::server::storage::StoreError;
 use crate::server::storage::users::UserRecord;
@@ -16,8 +16,13 @@ pub fn app_state() -> AppState {
 
 /// The signed-in user, or `NotSignedIn`.
 pub async fn signed_in_user() -> Result<UserRecord, AppError> {
+    Ok(signed_in_session().await?.user)
+}
+
+/// The signed-in user with their session, or `NotSignedIn`.
+pub async fn signed_in_session() -> Result<CurrentSession, AppError> {
     let parts = use_context::<Parts>().ok_or(AppError::Internal)?;
-    session::current_user(&app_state(), &parts.headers)
+    session::current_session(&app_state(), &parts.headers)
         .await?
         .ok_or(AppError::NotSignedIn)
 }

@@ -47,6 +47,7 @@ impl Application {
             .build();
         let settings = Settings {
             session_lifetime_ms: i64::from(args.session_hours) * 3_600_000,
+            session_idle_ms: i64::from(args.session_idle_minutes) * 60_000,
             secure_cookies: false,
         };
         let state = AppState {

@@ -122,7 +122,11 @@ pub async fn sign_in(
     {
         return unavailable(&error);
     }
-    match session::start(&state, user.id).await {
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    match session::start(&state, user.id, user_agent).await {
         Ok(cookie) => {
             tracing::info!(event = "sign_in", user_id = user.id);
             ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()

@@ -48,6 +48,9 @@ pub struct ServeArgs {
     /// How long a sign-in lasts.
     #[arg(long, env = "WCS_SESSION_HOURS", default_value_t = 12, global = true)]
     pub session_hours: u32,
+    /// A session unused for this long ends.
+    #[arg(long, env = "WCS_SESSION_IDLE_MINUTES", default_value_t = 30, global = true)]
+    pub session_idle_minutes: u32,
 }
 
 #[derive(Debug, Args)]

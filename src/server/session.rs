@@ -3,6 +3,7 @@
 use crate::server::clock::now_ms;
 use crate::server::state::AppState;
 use crate::server::storage::StoreError;
+use crate::server::storage::sessions::{Liveness, NewSession};
 use crate::server::storage::users::UserRecord;
 use http::HeaderMap;
 use http::header::COOKIE;
@@ -45,26 +46,59 @@ pub fn clear_cookie() -> String {
     format!("{COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
 }
 
-/// The signed-in user of a request, if its session is valid and unexpired.
-pub async fn current_user(state: &AppState, headers: &HeaderMap) -> Result<Option<UserRecord>, StoreError> {
+/// A session's last-seen time is written at most this often, not on every request.
+const TOUCH_EVERY_MS: i64 = 60_000;
+
+/// The signed-in person of a request and their session's token hash.
+pub struct CurrentSession {
+    pub user: UserRecord,
+    pub token_hash: String,
+}
+
+pub fn liveness(state: &AppState) -> Liveness {
+    Liveness {
+        now: now_ms(),
+        idle_ms: state.settings.session_idle_ms,
+    }
+}
+
+/// The session of a request, if it is neither past its absolute end nor idle too long.
+pub async fn current_session(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentSession>, StoreError> {
     let Some(token) = token_from(headers) else {
         return Ok(None);
     };
-    state.store.session_user(&hash_token(&token), now_ms()).await
+    let token_hash = hash_token(&token);
+    let live = liveness(state);
+    let Some((user, last_seen_at)) = state.store.session_user(&token_hash, live).await? else {
+        return Ok(None);
+    };
+    if live.now - last_seen_at > TOUCH_EVERY_MS {
+        state.store.touch_session(&token_hash, live.now).await?;
+    }
+    Ok(Some(CurrentSession { user, token_hash }))
+}
+
+/// The signed-in user of a request, if its session is alive.
+pub async fn current_user(state: &AppState, headers: &HeaderMap) -> Result<Option<UserRecord>, StoreError> {
+    Ok(current_session(state, headers).await?.map(|session| session.user))
 }
 
 /// Starts a session for `user_id` and returns the cookie to set.
-pub async fn start(state: &AppState, user_id: i64) -> Result<String, StoreError> {
+pub async fn start(state: &AppState, user_id: i64, user_agent: &str) -> Result<String, StoreError> {
     let token = new_token();
     let now = now_ms();
+    let public_id = &new_token()[..32];
+    let user_agent: String = user_agent.chars().filter(|c| !c.is_control()).take(200).collect();
     state
         .store
-        .create_session(
-            &hash_token(&token),
+        .create_session(&NewSession {
+            token_hash: &hash_token(&token),
+            public_id,
             user_id,
             now,
-            now + state.settings.session_lifetime_ms,
-        )
+            expires_at: now + state.settings.session_lifetime_ms,
+            user_agent: &user_agent,
+        })
         .await?;
     Ok(set_cookie(&token, state))
 }

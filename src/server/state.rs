@@ -14,7 +14,10 @@ pub struct AppState {
 
 #[derive(Debug, Clone)]
 pub struct Settings {
+    /// Absolute lifetime of a session.
     pub session_lifetime_ms: i64,
+    /// A session unused for this long ends.
+    pub session_idle_ms: i64,
     /// Mark the session cookie Secure (when served over HTTPS).
     pub secure_cookies: bool,
 }

@@ -146,6 +146,7 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
         site_root: "target/site".into(),
         demo: true,
         session_hours: 12,
+        session_idle_minutes: 30,
     };
     let app = Application::build(&url, args).await.expect("the app builds");
     let address = format!("http://{}", app.address());
@@ -169,6 +170,7 @@ pub async fn spawn_second_instance(first: &TestApp) -> SecondInstance {
         site_root: "target/site".into(),
         demo: false,
         session_hours: 12,
+        session_idle_minutes: 30,
     };
     let app = Application::build(&first.database_url, args)
         .await

@@ -9,5 +9,6 @@ mod outage;
 mod partner_api;
 mod revocation;
 mod scale_out;
+mod sessions;
 mod sign_in;
 mod web_security;

@@ -131,6 +131,7 @@ async fn a_stopped_database_gets_503s_and_the_app_recovers_by_itself() {
         site_root: "target/site".into(),
         demo: true,
         session_hours: 12,
+        session_idle_minutes: 30,
     };
     let app = Application::build(&cluster.url(), args)
         .await
