@@ -64,7 +64,12 @@ fn sessions(page: SignedIn<Vec<SessionView>>) -> impl IntoView {
             <FormProblem/>
             <div class="table-scroll">
                 <table class="history">
-                    <caption>{format!("Signed in on {} browsers", others + 1)}</caption>
+                    <caption>
+                        {match others {
+                            0 => "Signed in on this browser only".to_owned(),
+                            n => format!("Signed in on {} browsers", n + 1),
+                        }}
+                    </caption>
                     <thead>
                         <tr>
                             <th scope="col">"Signed in"</th>
