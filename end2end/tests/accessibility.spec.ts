@@ -127,6 +127,23 @@ test.describe('axe finds no WCAG 2.1 A/AA violation', () => {
     await expectNoAxeViolations(page, testInfo, 'history-error');
   });
 
+  test('on the empty states of a person nobody can reach', async ({ page }, testInfo) => {
+    await signIn(page, createUser('Axe Empty', { grants: false }));
+    await expect(page.getByText('No partner can reach your data.')).toBeVisible();
+    await expect(
+      page.getByText('Nothing to take back: no partner has been given access to any of your data.'),
+    ).toBeVisible();
+    await expect(page.getByRole('table')).toHaveCount(0);
+    await expectNoAxeViolations(page, testInfo, 'dashboard-empty');
+    await page.goto('/history');
+    await expect(
+      page.getByText('Nothing has happened yet: no partner has ever been given access to your data.'),
+    ).toBeVisible();
+    await expectNoAxeViolations(page, testInfo, 'history-empty');
+    await page.goto('/history?partner=spotify');
+    await expect(page.getByText(/^No consent events match these filters\./)).toBeVisible();
+  });
+
   test('on the not-found page', async ({ page }, testInfo) => {
     const response = await page.goto('/no-such-page');
     expect(response?.status()).toBe(404);

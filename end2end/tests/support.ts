@@ -35,13 +35,13 @@ export function databaseUrl(): string {
 }
 
 /// Creates a fresh user holding the standard demo grants, through the app's own admin command.
-export function createUser(name: string): User {
+export function createUser(name: string, options: { grants?: boolean } = {}): User {
   const local = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 12);
   const unique = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   const email = `${local}-${unique}@example.test`;
   const stdout = execFileSync(
     BINARY,
-    ['add-demo-user', '--email', email, '--password', PASSWORD, '--name', name],
+    ['add-demo-user', '--email', email, '--password', PASSWORD, '--name', name, ...(options.grants === false ? ['--no-grants'] : [])],
     { env: { ...process.env, DATABASE_URL: databaseUrl(), RUST_LOG: 'warn' }, encoding: 'utf8', timeout: 20_000 },
   );
   const lines = stdout.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);

@@ -9,7 +9,10 @@ use leptos::prelude::*;
 #[component]
 pub fn GrantTable(actions: DashboardActions, view: DashboardView) -> impl IntoView {
     if view.rows.is_empty() {
-        return view! { <p class="empty-state">"No partner can reach your data."</p> }.into_any();
+        return view! {
+            <p class="empty-state">"Nothing to take back: no partner has been given access to any of your data."</p>
+        }
+        .into_any();
     }
     let headers = view
         .categories

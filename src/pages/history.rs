@@ -90,7 +90,13 @@ fn history(page: SignedIn<HistoryPage>) -> impl IntoView {
         })
         .collect_view();
     let table = if history.entries.is_empty() {
-        view! { <p class="empty-state">"No consent events match these filters."</p> }.into_any()
+        let filtered = history.partner.is_some() || history.category.is_some();
+        let message = if filtered {
+            "No consent events match these filters. Choose \u{201c}All partners\u{201d} and \u{201c}All categories\u{201d} to see everything."
+        } else {
+            "Nothing has happened yet: no partner has ever been given access to your data."
+        };
+        view! { <p class="empty-state">{message}</p> }.into_any()
     } else {
         view! {
             <div class="table-scroll">

@@ -11,7 +11,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::AddDemoUser(args)) => {
             let store = Store::connect(&cli.database_url).await?;
             store.migrate().await?;
-            let handle = demo::add_demo_user(&store, &args.email, &args.password, &args.name).await?;
+            let handle = if args.no_grants {
+                demo::add_user(&store, &args.email, &args.password, &args.name).await?.1
+            } else {
+                demo::add_demo_user(&store, &args.email, &args.password, &args.name).await?
+            };
             println!("{handle}");
             store.close().await;
             Ok(())

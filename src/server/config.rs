@@ -27,7 +27,7 @@ pub struct Cli {
 pub enum Command {
     /// Serve the web app and the partner API (the default).
     Serve,
-    /// Create a user who holds the demo grants, and print their handle.
+    /// Create a user who holds the demo grants (or none), and print their handle.
     AddDemoUser(AddDemoUserArgs),
     /// Check every user's consent-ledger hash chain; exits non-zero at the first broken link.
     VerifyLedger,
@@ -61,6 +61,9 @@ pub struct AddDemoUserArgs {
     pub password: String,
     #[arg(long)]
     pub name: String,
+    /// Create the user without any grant (to see the empty states).
+    #[arg(long)]
+    pub no_grants: bool,
 }
 
 #[derive(Debug, Args)]

@@ -127,6 +127,13 @@ fn handle_for(email: &Email) -> String {
 
 /// Creates a user holding the demo grants; returns their handle.
 pub async fn add_demo_user(store: &Store, email: &str, password: &str, name: &str) -> anyhow::Result<String> {
+    let (user_id, handle) = add_user(store, email, password, name).await?;
+    give_demo_grants(store, user_id).await?;
+    Ok(handle)
+}
+
+/// Creates a user who holds nothing yet; returns their id and handle.
+pub async fn add_user(store: &Store, email: &str, password: &str, name: &str) -> anyhow::Result<(i64, String)> {
     let email = Email::parse(email)?;
     let password = NewPassword::parse(password)?;
     let name = name.trim();
@@ -149,6 +156,11 @@ pub async fn add_demo_user(store: &Store, email: &str, password: &str, name: &st
             StoreError::Conflict(_) => anyhow::anyhow!("An account with that email or handle already exists."),
             other => anyhow::Error::new(other),
         })?;
+    Ok((user_id, handle))
+}
+
+/// Gives a user the grants of the 2018 reports.
+async fn give_demo_grants(store: &Store, user_id: i64) -> anyhow::Result<()> {
     // Given oldest first, so the ledger's order is also the order of the dates.
     let mut grants: Vec<&DemoGrant> = DEMO_GRANTS.iter().collect();
     grants.sort_by_key(|grant| grant.since);
@@ -169,7 +181,7 @@ pub async fn add_demo_user(store: &Store, email: &str, password: &str, name: &st
                 .context("Failed to give a demo grant")?;
         }
     }
-    Ok(handle)
+    Ok(())
 }
 
 /// Seeds the demo accounts (once) and the demo partner keys, and prints the keys.
