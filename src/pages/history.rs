@@ -4,6 +4,7 @@ use crate::api::dashboard::AllowAgain;
 use crate::api::history::load_history;
 use crate::api::signed_in::SignedIn;
 use crate::components::allow_again_button::AllowAgainButton;
+use crate::components::data_table::DataTable;
 use crate::components::form_problem::FormProblem;
 use crate::components::signed_in_header::SignedInHeader;
 use crate::components::signed_in_page::signed_in_page;
@@ -99,21 +100,9 @@ fn history(page: SignedIn<HistoryPage>) -> impl IntoView {
         view! { <p class="empty-state">{message}</p> }.into_any()
     } else {
         view! {
-            <div class="table-scroll">
-                <table class="history">
-                    <caption>{caption}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"When"</th>
-                            <th scope="col">"What happened"</th>
-                            <th scope="col">"Who"</th>
-                            <th scope="col">"Reason"</th>
-                            <th scope="col">"Action"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <DataTable caption columns=&["When", "What happened", "Who", "Reason", "Action"]>
+                {rows}
+            </DataTable>
         }
         .into_any()
     };

@@ -2,6 +2,7 @@
 
 use crate::api::sessions::{EndOtherSessions, EndSession, SessionView, load_sessions};
 use crate::api::signed_in::SignedIn;
+use crate::components::data_table::DataTable;
 use crate::components::form_problem::FormProblem;
 use crate::components::signed_in_header::SignedInHeader;
 use crate::components::signed_in_page::signed_in_page;
@@ -24,6 +25,10 @@ fn sessions(page: SignedIn<Vec<SessionView>>) -> impl IntoView {
     let end_one = ServerAction::<EndSession>::new();
     let end_others = ServerAction::<EndOtherSessions>::new();
     let others = page.content.iter().filter(|s| !s.current).count();
+    let caption = match others {
+        0 => "Signed in on this browser only".to_owned(),
+        n => format!("Signed in on {} browsers", n + 1),
+    };
     let rows = page
         .content
         .into_iter()
@@ -62,25 +67,9 @@ fn sessions(page: SignedIn<Vec<SessionView>>) -> impl IntoView {
             <h1>"Your sessions"</h1>
             <p>"Every browser where you are signed in. End any you do not recognise."</p>
             <FormProblem/>
-            <div class="table-scroll">
-                <table class="history">
-                    <caption>
-                        {match others {
-                            0 => "Signed in on this browser only".to_owned(),
-                            n => format!("Signed in on {} browsers", n + 1),
-                        }}
-                    </caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Signed in"</th>
-                            <th scope="col">"Last seen"</th>
-                            <th scope="col">"Browser"</th>
-                            <th scope="col">"Action"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <DataTable caption columns=&["Signed in", "Last seen", "Browser", "Action"]>
+                {rows}
+            </DataTable>
             {(others > 0).then(|| view! {
                 <ActionForm action=end_others attr:class="inline-form">
                     <SubmitButton

@@ -139,16 +139,22 @@ impl Drop for TestDatabase {
     }
 }
 
-pub async fn spawn_app(engine: Engine) -> TestApp {
-    let (database, url) = TestDatabase::create(engine).await;
-    let args = ServeArgs {
+/// How the tests start the app: a free port, the built site, and demo data if asked.
+pub fn serve_args(demo: bool) -> ServeArgs {
+    ServeArgs {
         addr: "127.0.0.1:0".parse().unwrap(),
         site_root: "target/site".into(),
-        demo: true,
+        demo,
         session_hours: 12,
         session_idle_minutes: 30,
-    };
-    let app = Application::build(&url, args).await.expect("the app builds");
+    }
+}
+
+pub async fn spawn_app(engine: Engine) -> TestApp {
+    let (database, url) = TestDatabase::create(engine).await;
+    let app = Application::build(&url, serve_args(true))
+        .await
+        .expect("the app builds");
     let address = format!("http://{}", app.address());
     let store = app.state().store.clone();
     tokio::spawn(app.run_until_stopped());
@@ -165,14 +171,7 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
 
 /// A second app instance on the same database as `first` (no database of its own).
 pub async fn spawn_second_instance(first: &TestApp) -> SecondInstance {
-    let args = ServeArgs {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        site_root: "target/site".into(),
-        demo: false,
-        session_hours: 12,
-        session_idle_minutes: 30,
-    };
-    let app = Application::build(&first.database_url, args)
+    let app = Application::build(&first.database_url, serve_args(false))
         .await
         .expect("the second instance builds");
     let address = format!("http://{}", app.address());

@@ -1,12 +1,11 @@
 //! When the database goes away, requests get a clear 503, nothing is half-written, and the
 //! app recovers by itself. Uses a PostgreSQL cluster of its own, never the machine's shared one.
 
-use crate::helpers::{ALICE, TestApp};
+use crate::helpers::{ALICE, TestApp, serve_args};
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 use who_can_see::server::app::Application;
-use who_can_see::server::config::ServeArgs;
 
 fn postgres_bin(tool: &str) -> String {
     let version = std::fs::read_dir("/usr/lib/postgresql")
@@ -126,14 +125,7 @@ impl Drop for OwnCluster {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stopped_database_gets_503s_and_the_app_recovers_by_itself() {
     let cluster = OwnCluster::create();
-    let args = ServeArgs {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        site_root: "target/site".into(),
-        demo: true,
-        session_hours: 12,
-        session_idle_minutes: 30,
-    };
-    let app = Application::build(&cluster.url(), args)
+    let app = Application::build(&cluster.url(), serve_args(true))
         .await
         .expect("the app starts on its own cluster");
     let address = format!("http://{}", app.address());
