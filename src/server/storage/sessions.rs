@@ -4,7 +4,7 @@
 
 use super::Store;
 use super::error::{StoreError, StoreResult};
-use super::users::UserRecord;
+use super::users::{UserRecord, record};
 
 pub struct NewSession<'a> {
     pub token_hash: &'a str,
@@ -62,16 +62,7 @@ impl Store {
         .await?;
         Ok(
             row.map(|(id, handle, email, display_name, password_hash, last_seen_at)| {
-                (
-                    UserRecord {
-                        id,
-                        handle,
-                        email,
-                        display_name,
-                        password_hash,
-                    },
-                    last_seen_at,
-                )
+                (record((id, handle, email, display_name, password_hash)), last_seen_at)
             }),
         )
     }

@@ -12,9 +12,9 @@ pub struct UserRecord {
     pub password_hash: String,
 }
 
-type UserRow = (i64, String, String, String, String);
+pub(super) type UserRow = (i64, String, String, String, String);
 
-fn record((id, handle, email, display_name, password_hash): UserRow) -> UserRecord {
+pub(super) fn record((id, handle, email, display_name, password_hash): UserRow) -> UserRecord {
     UserRecord {
         id,
         handle,
