@@ -3,6 +3,7 @@
 
 #[cfg(feature = "ssr")]
 mod context;
+pub mod activity;
 pub mod dashboard;
 pub mod error;
 pub mod history;

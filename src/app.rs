@@ -1,5 +1,6 @@
 //! The HTML shell and the router.
 
+use crate::pages::activity::Activity;
 use crate::pages::dashboard::Dashboard;
 use crate::pages::history::History;
 use crate::pages::not_found::NotFound;
@@ -41,6 +42,7 @@ pub fn App() -> impl IntoView {
                 // Async: the whole page waits for the store, so a signed-out visitor can be redirected.
                 <Route path=StaticSegment("") view=Dashboard ssr=SsrMode::Async/>
                 <Route path=StaticSegment("history") view=History ssr=SsrMode::Async/>
+                <Route path=StaticSegment("activity") view=Activity ssr=SsrMode::Async/>
                 <Route path=StaticSegment("sessions") view=Sessions ssr=SsrMode::Async/>
                 <Route path=StaticSegment("sign-in") view=SignIn/>
             </Routes>

@@ -1,5 +1,6 @@
 //! View pieces used by pages. `dashboard_grid` is the one island: the only part that hydrates.
 
+pub mod activity_chart;
 pub mod allow_again_button;
 pub mod category_actions;
 pub mod dashboard_grid;

@@ -1,6 +1,7 @@
 //! Types and rules shared by browser and server. Nothing here knows about HTTP or SQL.
 
 pub mod access;
+pub mod activity;
 pub mod credentials;
 pub mod dashboard;
 pub mod decision;

@@ -1,5 +1,6 @@
 //! One file per page.
 
+pub mod activity;
 pub mod dashboard;
 pub mod history;
 pub mod not_found;

@@ -37,6 +37,14 @@ pub fn GrantCell(
             <p class="detail">"Purpose: " {first.purpose.clone()}</p>
         }
     });
+    // What the partner actually did with each access it holds.
+    let usage = (!active.is_empty()).then(|| {
+        let lines = cell
+            .active()
+            .map(|grant| view! { <li>{grant.usage.clone()}</li> })
+            .collect_view();
+        view! { <ul class="usage">{lines}</ul> }
+    });
     let ended = cell
         .grants
         .iter()
@@ -44,7 +52,7 @@ pub fn GrantCell(
         .map(|(grant, date)| {
             view! {
                 <li>
-                    {format!("{} withdrawn {date}", grant.access)}
+                    {format!("{} {date}", grant.access)}
                     <AllowAgainButton
                         action=actions.allow_again
                         grant=grant.id
@@ -87,6 +95,7 @@ pub fn GrantCell(
         <td class=state>
             <p class="sentence">{sentence}</p>
             {details}
+            {usage}
             <ul class="ended">{ended}</ul>
             <div class="actions">{per_access} {whole_cell}</div>
         </td>

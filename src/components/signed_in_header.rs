@@ -10,6 +10,7 @@ pub fn SignedInHeader(name: String, email: String) -> impl IntoView {
             <nav aria-label="Main">
                 <a href="/">"Your data"</a>
                 <a href="/history">"History"</a>
+                <a href="/activity">"Activity"</a>
                 <a href="/sessions">"Sessions"</a>
             </nav>
             <div class="account">

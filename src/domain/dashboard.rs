@@ -45,8 +45,10 @@ pub struct GrantView {
     pub purpose: String,
     /// Date the grant was given, already formatted for people ("14 Mar 2016").
     pub since: String,
-    /// Date it was taken back, for grants that are no longer active.
+    /// How and when it ended, for grants that are no longer active: "withdrawn 3 Mar 2024".
     pub ended: Option<String>,
+    /// How the partner used it: "read 42 times this week, last 2 hours ago".
+    pub usage: String,
 }
 
 impl Cell {
@@ -114,6 +116,7 @@ mod tests {
             purpose: "p".into(),
             since: "1 Jan 2016".into(),
             ended: None,
+            usage: String::new(),
         }
     }
 

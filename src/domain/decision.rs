@@ -10,6 +10,8 @@ pub enum GrantStatus {
     Withdrawn,
     /// Taken back by support staff on the user's behalf.
     Revoked,
+    /// Its time ran out; the system recorded the end.
+    Expired,
 }
 
 impl GrantStatus {
@@ -18,6 +20,7 @@ impl GrantStatus {
             "active" => Some(GrantStatus::Active),
             "withdrawn" => Some(GrantStatus::Withdrawn),
             "revoked" => Some(GrantStatus::Revoked),
+            "expired" => Some(GrantStatus::Expired),
             _ => None,
         }
     }
@@ -27,6 +30,17 @@ impl GrantStatus {
             GrantStatus::Active => "active",
             GrantStatus::Withdrawn => "withdrawn",
             GrantStatus::Revoked => "revoked",
+            GrantStatus::Expired => "expired",
+        }
+    }
+
+    /// How an ended grant ended, as the dashboard says it: "read withdrawn 3 Mar 2024".
+    pub fn ended_word(self) -> &'static str {
+        match self {
+            GrantStatus::Active => "active",
+            GrantStatus::Withdrawn => "withdrawn",
+            GrantStatus::Revoked => "revoked by support",
+            GrantStatus::Expired => "expired",
         }
     }
 }
@@ -58,6 +72,14 @@ pub enum Decision {
     },
 }
 
+/// A grant past its end is expired even before the sweeper has recorded it.
+pub fn effective_status(status: GrantStatus, expires_at: Option<i64>, now: i64) -> GrantStatus {
+    match (status, expires_at) {
+        (GrantStatus::Active, Some(end)) if end <= now => GrantStatus::Expired,
+        _ => status,
+    }
+}
+
 pub fn decide(grant: Option<GrantState>, now: i64) -> Decision {
     let Some(grant) = grant else {
         return Decision::Deny {
@@ -74,6 +96,11 @@ pub fn decide(grant: Option<GrantState>, now: i64) -> Decision {
             reason: DenyReason::Revoked,
             since: Some(grant.changed_at),
         },
+        GrantStatus::Expired => Decision::Deny {
+            reason: DenyReason::Expired,
+            since: Some(grant.expires_at.unwrap_or(grant.changed_at)),
+        },
+        // Past its end but not yet recorded as expired: it is expired all the same.
         GrantStatus::Active => match grant.expires_at {
             Some(end) if end <= now => Decision::Deny {
                 reason: DenyReason::Expired,
@@ -119,6 +146,13 @@ mod tests {
             Decision::Deny {
                 reason: DenyReason::Revoked,
                 since: Some(100)
+            }
+        );
+        assert_eq!(
+            decide(state(GrantStatus::Expired, Some(90)), 500),
+            Decision::Deny {
+                reason: DenyReason::Expired,
+                since: Some(90)
             }
         );
         assert_eq!(

@@ -1,12 +1,16 @@
 //! Assembles the dashboard from the store, and runs a user's revocation.
 
+use crate::domain::access::Access;
+use crate::domain::activity::{WEEK_MS, usage_sentence};
 use crate::domain::dashboard::{CategoryColumn, Cell, DashboardView, GrantView, PartnerRow};
-use crate::domain::decision::GrantStatus;
+use crate::domain::decision::{GrantStatus, effective_status};
 use crate::domain::revocation::{RevocationScope, Revoked, revocation_notice};
 use crate::domain::wording;
 use crate::server::clock::{human_date, now_ms};
+use crate::server::storage::activity::AccessUse;
 use crate::server::storage::grants::{Actor, AllowedAgain, RevokedGrant};
 use crate::server::storage::{Store, StoreError};
+use std::collections::HashMap;
 
 pub async fn build(store: &Store, user_id: i64) -> Result<DashboardView, StoreError> {
     let categories: Vec<CategoryColumn> = store
@@ -19,6 +23,13 @@ pub async fn build(store: &Store, user_id: i64) -> Result<DashboardView, StoreEr
         })
         .collect();
     let mut rows: Vec<PartnerRow> = Vec::new();
+    let now = now_ms();
+    let usage: HashMap<(i64, i64, Access), AccessUse> = store
+        .access_use_of_user(user_id, now - WEEK_MS)
+        .await?
+        .into_iter()
+        .map(|u| ((u.partner_id, u.category_id, u.access), u))
+        .collect();
     for grant in store.grants_of_user(user_id).await? {
         if rows.last().is_none_or(|row| row.slug != grant.partner_slug) {
             rows.push(PartnerRow {
@@ -30,7 +41,13 @@ pub async fn build(store: &Store, user_id: i64) -> Result<DashboardView, StoreEr
         let Some(index) = categories.iter().position(|c| c.slug == grant.category_slug) else {
             continue;
         };
-        let active = grant.status == GrantStatus::Active;
+        let status = effective_status(grant.status, grant.expires_at, now);
+        let active = status == GrantStatus::Active;
+        // An expired grant ended when its time ran out, which may be before anyone noticed.
+        let ended_at = match status {
+            GrantStatus::Expired => grant.expires_at.unwrap_or(grant.changed_at),
+            _ => grant.changed_at,
+        };
         if let Some(row) = rows.last_mut() {
             row.cells[index].grants.push(GrantView {
                 id: grant.id,
@@ -38,7 +55,16 @@ pub async fn build(store: &Store, user_id: i64) -> Result<DashboardView, StoreEr
                 active,
                 purpose: grant.purpose,
                 since: human_date(grant.granted_at),
-                ended: (!active).then(|| human_date(grant.changed_at)),
+                ended: (!active).then(|| format!("{} {}", status.ended_word(), human_date(ended_at))),
+                usage: {
+                    let used = usage.get(&(grant.partner_id, grant.category_id, grant.access));
+                    usage_sentence(
+                        grant.access,
+                        used.map_or(0, |u| u.allowed_since),
+                        used.and_then(|u| u.last_allowed_at),
+                        now,
+                    )
+                },
             });
         }
     }

@@ -1,5 +1,6 @@
 //! The one application state every handler and server function reaches.
 
+use crate::server::decision_recorder::DecisionRecorder;
 use crate::server::storage::Store;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -10,6 +11,7 @@ pub struct AppState {
     pub store: Store,
     pub leptos_options: LeptosOptions,
     pub settings: Arc<Settings>,
+    pub recorder: Arc<DecisionRecorder>,
 }
 
 #[derive(Debug, Clone)]

@@ -1,11 +1,14 @@
 //! The consent store. One `Store` works on SQLite and PostgreSQL alike: SQL is written once
 //! with `$n` placeholders, which both engines accept, and times are Unix milliseconds.
 
+pub mod activity;
 pub mod catalog;
 pub mod error;
+pub mod expiry;
 pub mod grants;
 pub mod history;
 pub mod ledger;
+pub mod partner_checks;
 pub mod pool;
 pub mod sessions;
 pub mod throttle;

@@ -74,6 +74,8 @@ async fn every_acknowledged_revocation_survives_sigkill() {
             .await
             .unwrap()
             .into_iter()
+            // The demo grant that expired in 2017 has nothing left to revoke.
+            .filter(|g| g.status == who_can_see::domain::decision::GrantStatus::Active)
             .map(|g| g.id)
             .collect();
         let (client, address, acknowledged, handle) =

@@ -117,7 +117,10 @@ async fn history_filters_by_partner_and_category_and_pages(app: TestApp) {
         .text()
         .await
         .unwrap();
-    assert!(friends.contains("(3 in all)"), "Bing, Amazon and The New York Times");
+    assert!(
+        friends.contains("(5 in all)"),
+        "Bing, Amazon, The New York Times, and Yandex's grant and its expiry in 2017"
+    );
     // A partner that no longer holds anything still appears in the history.
     app.revoke(&cookie, &[("partner", "yahoo")]).await;
     let yahoo = app.page(&cookie, "/history?partner=yahoo").await.text().await.unwrap();

@@ -12,18 +12,22 @@ use crate::domain::revocation::RevocationScope;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor {
     User(i64),
+    /// The app itself, recording what time did (an expiry).
+    System,
 }
 
 impl Actor {
     fn kind(self) -> &'static str {
         match self {
             Actor::User(_) => "user",
+            Actor::System => "system",
         }
     }
 
-    fn id(self) -> i64 {
+    fn id(self) -> Option<i64> {
         match self {
-            Actor::User(id) => id,
+            Actor::User(id) => Some(id),
+            Actor::System => None,
         }
     }
 }
@@ -32,6 +36,8 @@ impl Actor {
 #[derive(Debug, Clone)]
 pub struct GrantRow {
     pub id: i64,
+    pub partner_id: i64,
+    pub category_id: i64,
     pub partner_slug: String,
     pub partner_name: String,
     pub category_slug: String,
@@ -40,6 +46,7 @@ pub struct GrantRow {
     pub purpose: String,
     pub granted_at: i64,
     pub changed_at: i64,
+    pub expires_at: Option<i64>,
 }
 
 /// A grant a revocation took back, or "Allow again" gave back.
@@ -52,7 +59,20 @@ pub struct RevokedGrant {
 }
 
 /// id, partner slug and name, category slug, access, status, purpose, granted at, changed at.
-type GrantTuple = (i64, String, String, String, String, String, String, i64, i64);
+type GrantTuple = (
+    i64,
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    Option<i64>,
+);
 
 /// What "Allow again" did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +88,8 @@ pub struct NewGrant<'a> {
     pub access: Access,
     pub purpose: &'a str,
     pub granted_at: i64,
+    /// When the grant ends by itself, if it does.
+    pub expires_at: Option<i64>,
 }
 
 /// Whether `grant_id` is one of `user_id`'s grants: nobody may learn of another's grants.
@@ -94,8 +116,9 @@ impl Store {
     pub async fn give_grant(&self, grant: &NewGrant<'_>, actor: Actor) -> StoreResult<i64> {
         let mut tx = self.begin_ledger_write(grant.user_id).await?;
         let (grant_id, partner_id, category_id): (i64, i64, i64) = sqlx::query_as(
-            "INSERT INTO grants (user_id, partner_id, category_id, access, purpose, status, granted_at, changed_at) \
-             SELECT $1, p.id, c.id, $2, $3, 'active', $4, $4 FROM partners p, categories c \
+            "INSERT INTO grants (user_id, partner_id, category_id, access, purpose, status, granted_at, changed_at, \
+             expires_at) \
+             SELECT $1, p.id, c.id, $2, $3, 'active', $4, $4, $7 FROM partners p, categories c \
              WHERE p.slug = $5 AND c.slug = $6 \
              RETURNING id, partner_id, category_id",
         )
@@ -105,6 +128,7 @@ impl Store {
         .bind(grant.granted_at)
         .bind(grant.partner_slug)
         .bind(grant.category_slug)
+        .bind(grant.expires_at)
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound("partner or category"))?;
@@ -116,19 +140,20 @@ impl Store {
             access: grant.access.as_str(),
             status: "granted",
             actor_kind: actor.kind(),
-            actor_id: Some(actor.id()),
+            actor_id: actor.id(),
             purpose: Some(grant.purpose),
             reason: None,
             at: grant.granted_at,
         };
         Store::append_event(&mut tx, &event).await?;
+        Store::record_due_expiries(&mut tx, grant.user_id, grant.granted_at).await?;
         tx.commit().await?;
         Ok(grant_id)
     }
 
     pub async fn grants_of_user(&self, user_id: i64) -> StoreResult<Vec<GrantRow>> {
         let rows: Vec<GrantTuple> = sqlx::query_as(
-            "SELECT g.id, p.slug, p.name, c.slug, g.access, g.status, g.purpose, g.granted_at, g.changed_at \
+            "SELECT g.id, p.id, p.slug, p.name, c.id, c.slug, g.access, g.status, g.purpose, g.granted_at, g.changed_at, g.expires_at \
              FROM grants g JOIN partners p ON p.id = g.partner_id JOIN categories c ON c.id = g.category_id \
              WHERE g.user_id = $1 ORDER BY p.name, c.position",
         )
@@ -137,9 +162,24 @@ impl Store {
         .await?;
         rows.into_iter()
             .map(
-                |(id, partner_slug, partner_name, category_slug, access, status, purpose, granted_at, changed_at)| {
+                |(
+                    id,
+                    partner_id,
+                    partner_slug,
+                    partner_name,
+                    category_id,
+                    category_slug,
+                    access,
+                    status,
+                    purpose,
+                    granted_at,
+                    changed_at,
+                    expires_at,
+                )| {
                     Ok(GrantRow {
                         id,
+                        partner_id,
+                        category_id,
                         partner_slug,
                         partner_name,
                         category_slug,
@@ -148,6 +188,7 @@ impl Store {
                         purpose,
                         granted_at,
                         changed_at,
+                        expires_at,
                     })
                 },
             )
@@ -202,7 +243,7 @@ impl Store {
             _ => None,
         };
         let status = match actor {
-            Actor::User(_) => GrantStatus::Withdrawn,
+            Actor::User(_) | Actor::System => GrantStatus::Withdrawn,
         };
         let statement = format!(
             "UPDATE grants SET status = $1, changed_at = $2 WHERE user_id = $3 AND status = 'active'{sql} \
@@ -210,6 +251,8 @@ impl Store {
         );
 
         let mut tx = self.begin_ledger_write(user_id).await?;
+        // Grants whose time ran out end as expired first, so they are not also withdrawn.
+        Store::record_due_expiries(&mut tx, user_id, now).await?;
         // Only fixed column names and numbered placeholders are spliced in; every value is bound.
         let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(statement))
             .bind(status.as_str())
@@ -242,7 +285,7 @@ impl Store {
                 access: &access,
                 status: status.as_str(),
                 actor_kind: actor.kind(),
-                actor_id: Some(actor.id()),
+                actor_id: actor.id(),
                 purpose: None,
                 reason: None,
                 at: now,
@@ -263,8 +306,10 @@ impl Store {
     /// Returns false if the grant was already active (nothing written).
     pub async fn allow_again(&self, user_id: i64, grant_id: i64, actor: Actor, now: i64) -> StoreResult<AllowedAgain> {
         let mut tx = self.begin_ledger_write(user_id).await?;
+        Store::record_due_expiries(&mut tx, user_id, now).await?;
+        // Given again by the user's own click, the grant has no end date until they set one.
         let changed: Option<(i64, i64, String, String)> = sqlx::query_as(
-            "UPDATE grants SET status = 'active', granted_at = $1, changed_at = $1 \
+            "UPDATE grants SET status = 'active', granted_at = $1, changed_at = $1, expires_at = NULL \
              WHERE id = $2 AND user_id = $3 AND status <> 'active' \
              RETURNING partner_id, category_id, access, purpose",
         )
@@ -287,7 +332,7 @@ impl Store {
             access: &access,
             status: "granted",
             actor_kind: actor.kind(),
-            actor_id: Some(actor.id()),
+            actor_id: actor.id(),
             purpose: Some(&purpose),
             reason: None,
             at: now,

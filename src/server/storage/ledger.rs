@@ -165,7 +165,8 @@ impl Store {
                 "granted" => "active",
                 "withdrawn" => "withdrawn",
                 "revoked" => "revoked",
-                // Expiry and refusal do not change a grant's stored status.
+                "expired" => "expired",
+                // A refusal does not change a grant's stored status.
                 _ => continue,
             };
             states.insert(grant_id, state.to_owned());
