@@ -9,3 +9,4 @@ pub mod error;
 pub mod history;
 pub mod sessions;
 pub mod signed_in;
+pub mod support;

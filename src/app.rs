@@ -6,10 +6,12 @@ use crate::pages::history::History;
 use crate::pages::not_found::NotFound;
 use crate::pages::sessions::Sessions;
 use crate::pages::sign_in::SignIn;
+use crate::pages::support_case::SupportCasePage;
+use crate::pages::support_search::SupportSearchPage;
 use leptos::prelude::*;
 use leptos_meta::{Link, MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, StaticSegment};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -43,6 +45,12 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("") view=Dashboard ssr=SsrMode::Async/>
                 <Route path=StaticSegment("history") view=History ssr=SsrMode::Async/>
                 <Route path=StaticSegment("activity") view=Activity ssr=SsrMode::Async/>
+                <Route path=StaticSegment("support") view=SupportSearchPage ssr=SsrMode::Async/>
+                <Route
+                    path=(StaticSegment("support"), StaticSegment("people"), ParamSegment("id"))
+                    view=SupportCasePage
+                    ssr=SsrMode::Async
+                />
                 <Route path=StaticSegment("sessions") view=Sessions ssr=SsrMode::Async/>
                 <Route path=StaticSegment("sign-in") view=SignIn/>
             </Routes>

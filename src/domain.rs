@@ -9,6 +9,8 @@ pub mod demo_accounts;
 pub mod history;
 pub mod ledger_hash;
 pub mod revocation;
+pub mod role;
 pub mod slug;
+pub mod support;
 pub mod throttle;
 pub mod wording;

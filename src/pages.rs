@@ -6,3 +6,5 @@ pub mod history;
 pub mod not_found;
 pub mod sessions;
 pub mod sign_in;
+pub mod support_case;
+pub mod support_search;

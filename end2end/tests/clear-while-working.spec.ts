@@ -38,7 +38,7 @@ test('a double click on a revoke button revokes once', async ({ page }) => {
 
   await expect(page.getByRole('status')).toHaveText('Revoked: Microsoft Bing can no longer read your friends.');
   await page.goto('/history');
-  // 13 demo grants plus exactly one withdrawal.
+  // 14 demo grants, one expiry, plus exactly one withdrawal.
   await expect(page.getByRole('table')).toHaveAccessibleName(/\(14 in all\)/);
 });
 

@@ -15,9 +15,5 @@ pub async fn load_activity(days: Option<String>) -> Result<SignedIn<ActivityView
     let view = crate::server::activity::build(&app_state().store, user.id, window, crate::server::clock::now_ms())
         .await
         .map_err(|e| failed(e.into()))?;
-    Ok(SignedIn {
-        name: user.display_name,
-        email: user.email,
-        content: view,
-    })
+    Ok(SignedIn::new(&user, view))
 }

@@ -19,6 +19,16 @@ pub async fn signed_in_user() -> Result<UserRecord, AppError> {
     Ok(signed_in_session().await?.user)
 }
 
+/// The signed-in support agent or admin; anyone else is refused.
+pub async fn signed_in_staff() -> Result<UserRecord, AppError> {
+    let user = signed_in_user().await?;
+    if !user.role.is_staff() {
+        tracing::warn!(user_id = user.id, "a non-staff account asked for the support console");
+        return Err(AppError::Forbidden);
+    }
+    Ok(user)
+}
+
 /// The signed-in user with their session, or `NotSignedIn`.
 pub async fn signed_in_session() -> Result<CurrentSession, AppError> {
     let parts = use_context::<Parts>().ok_or(AppError::Internal)?;

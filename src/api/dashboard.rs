@@ -22,11 +22,7 @@ pub async fn load_dashboard() -> Result<SignedIn<DashboardView>, AppError> {
     let view = crate::server::dashboard::build(&app_state().store, user.id)
         .await
         .map_err(|e| failed(e.into()))?;
-    Ok(SignedIn {
-        name: user.display_name,
-        email: user.email,
-        content: view,
-    })
+    Ok(SignedIn::new(&user, view))
 }
 
 /// Revokes a single grant (`grant`), or every active grant matching `partner`, `category`

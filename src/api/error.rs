@@ -13,6 +13,8 @@ pub enum AppError {
     BadInput(String),
     #[error("{0}")]
     NotFound(String),
+    #[error("This page is for support staff only.")]
+    Forbidden,
     #[error("The consent store cannot be reached right now. Nothing was changed; please try again in a moment.")]
     Unavailable,
     #[error("Something went wrong on our side. Nothing was changed; please try again.")]
@@ -25,6 +27,7 @@ impl AppError {
             AppError::NotSignedIn => 401,
             AppError::BadInput(_) => 400,
             AppError::NotFound(_) => 404,
+            AppError::Forbidden => 403,
             AppError::Unavailable => 503,
             AppError::Internal => 500,
         }

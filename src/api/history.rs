@@ -36,9 +36,5 @@ pub async fn load_history(
     let history = crate::server::history::page(&app_state().store, user.id, partner, category, page)
         .await
         .map_err(|e| failed(e.into()))?;
-    Ok(SignedIn {
-        name: user.display_name,
-        email: user.email,
-        content: history,
-    })
+    Ok(SignedIn::new(&user, history))
 }

@@ -45,11 +45,7 @@ pub async fn load_sessions() -> Result<SignedIn<Vec<SessionView>>, AppError> {
             current,
         })
         .collect();
-    Ok(SignedIn {
-        name: session.user.display_name,
-        email: session.user.email,
-        content: views,
-    })
+    Ok(SignedIn::new(&session.user, views))
 }
 
 /// Ends one of the signed-in person's own sessions.

@@ -6,5 +6,19 @@ use serde::{Deserialize, Serialize};
 pub struct SignedIn<T> {
     pub name: String,
     pub email: String,
+    /// Support staff or admin: the header offers the support console.
+    pub staff: bool,
     pub content: T,
+}
+
+#[cfg(feature = "ssr")]
+impl<T> SignedIn<T> {
+    pub fn new(user: &crate::server::storage::users::UserRecord, content: T) -> Self {
+        SignedIn {
+            name: user.display_name.clone(),
+            email: user.email.clone(),
+            staff: user.role.is_staff(),
+            content,
+        }
+    }
 }

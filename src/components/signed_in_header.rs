@@ -3,7 +3,13 @@
 use leptos::prelude::*;
 
 #[component]
-pub fn SignedInHeader(name: String, email: String) -> impl IntoView {
+pub fn SignedInHeader(
+    name: String,
+    email: String,
+    /// Support staff and admins also get the support console.
+    #[prop(optional)]
+    staff: bool,
+) -> impl IntoView {
     view! {
         <header class="top-bar">
             <a class="brand" href="/">"Who Can See"</a>
@@ -12,6 +18,7 @@ pub fn SignedInHeader(name: String, email: String) -> impl IntoView {
                 <a href="/history">"History"</a>
                 <a href="/activity">"Activity"</a>
                 <a href="/sessions">"Sessions"</a>
+                {staff.then(|| view! { <a href="/support">"Support console"</a> })}
             </nav>
             <div class="account">
                 <span>"Signed in as " <strong>{name}</strong> " (" {email} ")"</span>

@@ -85,6 +85,8 @@ pub struct HistoryEntry {
     pub access: Access,
     pub status: EventStatus,
     pub actor: ActorKind,
+    /// The support agent's name, when support acted.
+    pub actor_name: Option<String>,
     pub reason: Option<String>,
     /// This is the grant's latest event and it took access away, so it can be allowed again.
     pub can_allow_again: bool,
@@ -98,11 +100,24 @@ impl HistoryEntry {
             (EventStatus::Granted, ActorKind::User) => format!("You allowed {partner} to {access} your {noun}."),
             (EventStatus::Granted, _) => format!("{partner} was allowed to {access} your {noun}."),
             (EventStatus::Withdrawn, _) => format!("You withdrew {partner}'s {access} access to your {noun}."),
-            (EventStatus::Revoked, _) => {
-                format!("A support agent revoked {partner}'s {access} access to your {noun} for you.")
-            }
+            (EventStatus::Revoked, _) => match &self.actor_name {
+                Some(agent) => {
+                    format!("Support agent {agent} revoked {partner}'s {access} access to your {noun} for you.")
+                }
+                None => format!("A support agent revoked {partner}'s {access} access to your {noun} for you."),
+            },
             (EventStatus::Expired, _) => format!("{partner}'s {access} access to your {noun} expired."),
             (EventStatus::Refused, _) => format!("You refused {partner} {access} access to your {noun}."),
+        }
+    }
+}
+
+impl HistoryEntry {
+    /// Who acted, for the "Who" column: support agents by name.
+    pub fn actor_description(&self) -> String {
+        match (self.actor, &self.actor_name) {
+            (ActorKind::Support, Some(agent)) => format!("Support agent {agent}, on your behalf"),
+            (actor, _) => actor.describe().to_owned(),
         }
     }
 }
@@ -118,6 +133,8 @@ pub struct HistoryPage {
     pub categories: Vec<(String, String)>,
     pub partner: Option<String>,
     pub category: Option<String>,
+    /// "Support agent Sam looked at your permissions on …", newest first.
+    pub support_looks: Vec<String>,
 }
 
 pub const HISTORY_PAGE_SIZE: u32 = 50;
@@ -136,6 +153,7 @@ mod tests {
             access: Access::Read,
             status,
             actor,
+            actor_name: None,
             reason: None,
             can_allow_again: false,
         }

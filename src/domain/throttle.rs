@@ -1,4 +1,7 @@
 //! How repeated sign-in failures slow down, then lock, a subject (an account or an address).
+//!
+//! Counting a failure is one atomic statement in the store (`record_sign_in_failure`), so that
+//! guesses sent in parallel each count; these are its rules and what the count means.
 
 /// Failures count within this window; after it they are forgotten.
 pub const WINDOW_MS: i64 = 15 * 60 * 1000;
@@ -22,23 +25,6 @@ impl Failures {
         self.locked_until.is_some_and(|until| until > now)
     }
 
-    /// The record after one more failure at `now`, locking once `limit` is reached.
-    pub fn after_failure(self, now: i64, limit: i64) -> Failures {
-        let fresh = now - self.window_started_at > WINDOW_MS;
-        let count = if fresh { 1 } else { self.count + 1 };
-        let window_started_at = if fresh { now } else { self.window_started_at };
-        let locked_until = if count >= limit {
-            Some(now + LOCK_MS)
-        } else {
-            self.locked_until
-        };
-        Failures {
-            count,
-            window_started_at,
-            locked_until,
-        }
-    }
-
     /// How long to hold the answer to the next attempt: more failures, slower answers.
     pub fn delay_ms(&self, now: i64) -> u64 {
         if now - self.window_started_at > WINDOW_MS {
@@ -53,18 +39,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn failures_slow_down_then_lock_then_are_forgotten() {
-        let mut failures = Failures::default();
+    fn more_failures_answer_more_slowly_until_the_window_passes() {
         let now = 1_000_000_000;
-        for n in 1..ACCOUNT_LIMIT {
-            failures = failures.after_failure(now + n, ACCOUNT_LIMIT);
-            assert!(!failures.locked_at(now + n), "not locked after {n}");
-        }
-        assert!(failures.delay_ms(now + 10) > Failures::default().after_failure(now, ACCOUNT_LIMIT).delay_ms(now));
-        failures = failures.after_failure(now + 10, ACCOUNT_LIMIT);
-        assert!(failures.locked_at(now + 11));
-        assert!(!failures.locked_at(now + 10 + LOCK_MS + 1), "the lock ends");
-        let later = failures.after_failure(now + WINDOW_MS + LOCK_MS + 100, ACCOUNT_LIMIT);
-        assert_eq!(later.count, 1, "old failures are forgotten");
+        let failures = |count| Failures {
+            count,
+            window_started_at: now,
+            locked_until: None,
+        };
+        assert_eq!(Failures::default().delay_ms(now), 0);
+        assert!(failures(2).delay_ms(now + 1) > failures(1).delay_ms(now + 1));
+        assert_eq!(failures(50).delay_ms(now + 1), failures(5).delay_ms(now + 1), "capped");
+        assert_eq!(failures(4).delay_ms(now + WINDOW_MS + 1), 0, "forgotten");
+    }
+
+    #[test]
+    fn a_lock_holds_until_its_end() {
+        let locked = Failures {
+            count: ACCOUNT_LIMIT,
+            window_started_at: 0,
+            locked_until: Some(LOCK_MS),
+        };
+        assert!(locked.locked_at(LOCK_MS - 1));
+        assert!(!locked.locked_at(LOCK_MS));
+        assert!(!Failures::default().locked_at(0));
     }
 }

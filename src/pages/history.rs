@@ -83,7 +83,7 @@ fn history(page: SignedIn<HistoryPage>) -> impl IntoView {
                 <tr>
                     <td>{entry.when.clone()}</td>
                     <td>{entry.sentence()}</td>
-                    <td>{entry.actor.describe()}</td>
+                    <td>{entry.actor_description()}</td>
                     <td>{entry.reason.clone().unwrap_or_else(|| "–".into())}</td>
                     <td>{action}</td>
                 </tr>
@@ -107,7 +107,7 @@ fn history(page: SignedIn<HistoryPage>) -> impl IntoView {
         .into_any()
     };
     view! {
-        <SignedInHeader name=page.name email=page.email/>
+        <SignedInHeader name=page.name email=page.email staff=page.staff/>
         <main id="main" class="page">
             <h1>"History of your permissions"</h1>
             <p>
@@ -136,6 +136,15 @@ fn history(page: SignedIn<HistoryPage>) -> impl IntoView {
             </p>
             {table}
             <nav aria-label="History pages" class="pager">{newer} {older}</nav>
+            <section aria-labelledby="support-looks">
+                <h2 id="support-looks">"When support staff looked"</h2>
+                {if history.support_looks.is_empty() {
+                    view! { <p>"No support agent has opened your permissions."</p> }.into_any()
+                } else {
+                    let looks = history.support_looks.iter().map(|look| view! { <li>{look.clone()}</li> }).collect_view();
+                    view! { <ul>{looks}</ul> }.into_any()
+                }}
+            </section>
         </main>
     }
 }

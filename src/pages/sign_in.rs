@@ -1,6 +1,6 @@
 //! Sign-in: a plain HTML form, so it works before (or without) any script.
 
-use crate::domain::demo_accounts::DEMO_ACCOUNTS;
+use crate::domain::demo_accounts::{DEMO_ACCOUNTS, DEMO_STAFF};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -38,6 +38,17 @@ pub fn SignIn() -> impl IntoView {
                         .map(|(email, password, name)| {
                             view! {
                                 <li>{*name} ": " <code>{*email}</code> " with password " <code>{*password}</code></li>
+                            }
+                        })
+                        .collect_view()}
+                    {DEMO_STAFF
+                        .iter()
+                        .map(|(email, password, name, role)| {
+                            view! {
+                                <li>
+                                    {*name} " (" {role.as_str()} "): " <code>{*email}</code> " with password "
+                                    <code>{*password}</code>
+                                </li>
                             }
                         })
                         .collect_view()}

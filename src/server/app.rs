@@ -4,15 +4,17 @@
 use crate::app::{App, shell};
 use crate::server::body_limit::{BODY_LIMIT_BYTES, refuse_oversized_bodies};
 use crate::server::config::ServeArgs;
+use crate::server::decision_recorder::DecisionRecorder;
 use crate::server::security_headers::{add_security_headers, refuse_cross_site_posts};
 use crate::server::state::{AppState, Settings};
 use crate::server::storage::Store;
-use crate::server::{auth, demo, export, partner_api};
+use crate::server::{auth, bench_floor, demo, expiry_sweeper, export, partner_api};
 use anyhow::Context;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::routing::{get, post};
+use axum::serve::ListenerExt;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
@@ -27,6 +29,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    expiry_sweep_every: std::time::Duration,
 }
 
 impl Application {
@@ -48,18 +51,21 @@ impl Application {
         let settings = Settings {
             session_lifetime_ms: i64::from(args.session_hours) * 3_600_000,
             session_idle_ms: i64::from(args.session_idle_minutes) * 60_000,
-            secure_cookies: false,
+            https: args.https,
         };
+        let recorder = Arc::new(DecisionRecorder::new(store.clone(), args.record_decisions));
         let state = AppState {
+            recorder,
             store,
             leptos_options,
             settings: Arc::new(settings),
         };
-        let router = router(state.clone());
+        let router = router(state.clone(), args.bench_floor);
         Ok(Application {
             listener,
             router,
             state,
+            expiry_sweep_every: std::time::Duration::from_secs(args.expiry_sweep_seconds),
         })
     }
 
@@ -76,17 +82,32 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        axum::serve(
-            self.listener,
+        let sweeper = expiry_sweeper::spawn(self.state.store.clone(), self.expiry_sweep_every);
+        let flusher = DecisionRecorder::spawn_flusher(self.state.recorder.clone());
+        // Small answers go out at once instead of waiting on Nagle's algorithm for more bytes.
+        let listener = self.listener.tap_io(|stream| {
+            if let Err(error) = stream.set_nodelay(true) {
+                tracing::debug!("Failed to set TCP_NODELAY on a connection: {error}");
+            }
+        });
+        let served = axum::serve(
+            listener,
             self.router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .context("The server stopped with an error")
+        .context("The server stopped with an error");
+        sweeper.abort();
+        flusher.abort();
+        // What was counted in the last second is written before the process ends.
+        if let Err(error) = self.state.recorder.flush().await {
+            crate::server::error::log_store_error(&error);
+        }
+        served
     }
 }
 
-fn router(state: AppState) -> Router {
+fn router(state: AppState, bench_floor: bool) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
@@ -106,7 +127,8 @@ fn router(state: AppState) -> Router {
     Router::new()
         .route("/sign-in", post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
-        .route("/api/v1/check", post(partner_api::check))
+        .merge(partner_api::router())
+        .merge(bench_floor::routes(bench_floor))
         .route("/history/export.json", get(export::json))
         .route("/history/export.csv", get(export::csv))
         .nest_service("/pkg", static_files)
@@ -118,7 +140,10 @@ fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(axum::middleware::from_fn(refuse_oversized_bodies))
         .layer(axum::middleware::from_fn(refuse_cross_site_posts))
-        .layer(axum::middleware::from_fn(add_security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.settings.clone(),
+            add_security_headers,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -1,13 +1,17 @@
 //! Signing in and out: plain HTML form posts, so they work with or without JavaScript.
 
+mod audit;
+
 use crate::domain::credentials::Email;
 use crate::domain::throttle::{ACCOUNT_LIMIT, ADDRESS_LIMIT};
 use crate::server::clock::now_ms;
 use crate::server::error::log_store_error;
 use crate::server::session;
 use crate::server::state::AppState;
+use crate::server::storage::StoreError;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use audit::{Attempt, Failure};
 use axum::Form;
 use axum::extract::ConnectInfo;
 use axum::extract::State;
@@ -52,12 +56,21 @@ pub async fn sign_in(
     headers: HeaderMap,
     form: Result<Form<SignInForm>, FormRejection>,
 ) -> Response {
-    let Ok(Form(form)) = form else {
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let form = form.ok().map(|Form(form)| form);
+    let typed_email = form.as_ref().map(|f| f.email.clone()).unwrap_or_default();
+    let attempt = Attempt {
+        email: &typed_email,
+        client: client.ip(),
+        user_agent,
+    };
+    let Some(form) = form.filter(|f| !f.email.trim().is_empty() && !f.password.is_empty()) else {
+        attempt.failed(Failure::Incomplete, None);
         return back_to_sign_in("incomplete");
     };
-    if form.email.trim().is_empty() || form.password.is_empty() {
-        return back_to_sign_in("incomplete");
-    }
     // Throttled by what was typed, whether or not such an account exists, so a lock says nothing.
     let account = format!("account:{}", form.email.trim().to_lowercase());
     let address = format!("address:{}", client.ip());
@@ -70,28 +83,31 @@ pub async fn sign_in(
         (Err(error), _) | (_, Err(error)) => return unavailable(&error),
     };
     if account_failures.locked_at(now) || address_failures.locked_at(now) {
-        tracing::warn!(event = "sign_in_locked", email = ?form.email, client = %client.ip());
+        attempt.refused_while_locked();
         return back_to_sign_in("locked");
     }
     let delay = account_failures.delay_ms(now).max(address_failures.delay_ms(now));
     tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
-    let record_failure = async || {
+    let record_failure = async |failure: Failure| {
         let now = now_ms();
-        let account_result = state
-            .store
-            .record_sign_in_failure(&account, account_failures.after_failure(now, ACCOUNT_LIMIT))
-            .await;
-        let address_result = state
-            .store
-            .record_sign_in_failure(&address, address_failures.after_failure(now, ADDRESS_LIMIT))
-            .await;
-        account_result.and(address_result)
+        let counted = async {
+            let account_after = state.store.record_sign_in_failure(&account, now, ACCOUNT_LIMIT).await?;
+            state.store.record_sign_in_failure(&address, now, ADDRESS_LIMIT).await?;
+            Ok::<_, StoreError>(account_after)
+        };
+        match counted.await {
+            Ok(account_after) => {
+                attempt.failed(failure, Some(account_after.count));
+                back_to_sign_in("invalid")
+            }
+            Err(error) => {
+                attempt.failed(failure, None);
+                unavailable(&error)
+            }
+        }
     };
     let Ok(email) = Email::parse(&form.email) else {
-        return match record_failure().await {
-            Ok(()) => back_to_sign_in("invalid"),
-            Err(error) => unavailable(&error),
-        };
+        return record_failure(Failure::MalformedEmail).await;
     };
     let user = match state.store.user_by_email(email.as_str()).await {
         Ok(user) => user,
@@ -106,49 +122,54 @@ pub async fn sign_in(
         .await
         .unwrap_or(false);
     let Some(user) = user.filter(|_| matches) else {
-        tracing::warn!(event = "sign_in_failed", email = ?email.as_str(), client = %client.ip());
-        return match record_failure().await {
-            Ok(()) => back_to_sign_in("invalid"),
-            Err(error) => unavailable(&error),
-        };
+        return record_failure(Failure::WrongCredentials).await;
     };
     if let Err(error) = state.store.clear_sign_in_failures(&account).await {
         return unavailable(&error);
     }
     // A sign-in always gets a new session; a session the browser already had is ended, so a
     // token planted before sign-in (session fixation) is worth nothing after it.
-    if let Some(old) = session::token_from(&headers)
+    if let Some(old) = session::token_from(&headers, &state.settings)
         && let Err(error) = state.store.delete_session(&session::hash_token(&old)).await
     {
         return unavailable(&error);
     }
-    let user_agent = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
     match session::start(&state, user.id, user_agent).await {
         Ok(cookie) => {
-            tracing::info!(event = "sign_in", user_id = user.id);
+            attempt.succeeded(user.id);
             ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
         }
         Err(error) => unavailable(&error),
     }
 }
 
-pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(token) = session::token_from(&headers)
-        && let Err(error) = state.store.delete_session(&session::hash_token(&token)).await
-    {
-        return unavailable(&error);
+pub async fn sign_out(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    let mut user_id = None;
+    if let Some(token) = session::token_from(&headers, &state.settings) {
+        let token_hash = session::hash_token(&token);
+        let ended = async {
+            let user = state.store.session_user(&token_hash, session::liveness(&state)).await?;
+            state.store.delete_session(&token_hash).await?;
+            Ok::<_, StoreError>(user.map(|(user, _)| user.id))
+        };
+        match ended.await {
+            Ok(id) => user_id = id,
+            Err(error) => return unavailable(&error),
+        }
     }
+    audit::signed_out(user_id, client.ip());
     (
-        [(header::SET_COOKIE, session::clear_cookie())],
+        [(header::SET_COOKIE, session::clear_cookie(&state.settings))],
         Redirect::to("/sign-in"),
     )
         .into_response()
 }
 
-fn unavailable(error: &crate::server::storage::StoreError) -> Response {
+fn unavailable(error: &StoreError) -> Response {
     log_store_error(error);
     (
         StatusCode::SERVICE_UNAVAILABLE,

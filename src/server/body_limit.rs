@@ -1,7 +1,7 @@
 //! Refuses request bodies over the limit before any handler or server function reads them,
 //! with an answer in the caller's language: JSON for the partner API, a short page otherwise.
 
-use crate::server::partner_api::ApiError;
+use crate::server::partner_api::{ApiError, CHECK_BATCH_PATH};
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
@@ -10,23 +10,54 @@ use axum::response::{IntoResponse, Response};
 /// Requests larger than this are refused with 413 and change nothing.
 pub const BODY_LIMIT_BYTES: usize = 16 * 1024;
 
+/// The only routes that may send more than `BODY_LIMIT_BYTES`, each with its own limit.
+/// A full batch of partner questions needs about 150 KiB.
+const LARGER_LIMITS: &[(&str, usize)] = &[(CHECK_BATCH_PATH, 256 * 1024)];
+
+/// The body limit of requests to `path`.
+pub fn limit_for(path: &str) -> usize {
+    LARGER_LIMITS
+        .iter()
+        .find(|(larger, _)| *larger == path)
+        .map_or(BODY_LIMIT_BYTES, |(_, limit)| *limit)
+}
+
 pub async fn refuse_oversized_bodies(request: Request, next: Next) -> Response {
+    let limit = limit_for(request.uri().path());
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|length| length > BODY_LIMIT_BYTES) {
+    if declared.is_some_and(|length| length > limit) {
         if request.uri().path().starts_with("/api/v1/") {
-            return ApiError::TooLarge.into_response();
+            return ApiError::TooLarge(limit).into_response();
         }
+        let message = format!(
+            "That request is larger than {} KiB, so it was refused and nothing was changed.",
+            limit / 1024
+        );
         return (
             StatusCode::PAYLOAD_TOO_LARGE,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            "That request is larger than 16 KiB, so it was refused and nothing was changed.",
+            message,
         )
             .into_response();
     }
-    // Bodies without a declared length are still capped while they are read (DefaultBodyLimit).
+    // Bodies without a declared length are still capped while they are read (DefaultBodyLimit,
+    // which the routes of `LARGER_LIMITS` raise for themselves).
     next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_batch_route_gets_a_larger_limit() {
+        assert_eq!(limit_for(CHECK_BATCH_PATH), 256 * 1024);
+        assert_eq!(limit_for("/api/v1/check"), BODY_LIMIT_BYTES);
+        assert_eq!(limit_for("/api/v1/check-batch/"), BODY_LIMIT_BYTES);
+        assert_eq!(limit_for("/sign-in"), BODY_LIMIT_BYTES);
+    }
 }

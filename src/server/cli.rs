@@ -1,7 +1,7 @@
 //! The binary's subcommands: serve (default) and the admin commands.
 
 use crate::server::app::Application;
-use crate::server::config::{Cli, Command, ServeArgs};
+use crate::server::config::{Cli, Command, PartnerKeyCommand, ServeArgs};
 use crate::server::demo;
 use crate::server::storage::Store;
 
@@ -21,6 +21,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::VerifyLedger) => verify_ledger(&cli.database_url).await,
+        Some(Command::PartnerKey(PartnerKeyCommand::Create { slug })) => {
+            create_partner_key(&cli.database_url, &slug).await
+        }
         Some(Command::BenchLedger(args)) => {
             let store = Store::connect(&cli.database_url).await?;
             store.migrate().await?;
@@ -28,7 +31,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
             Ok(())
         }
+        Some(Command::SeedLoad(args)) => crate::server::load_seed::seed_load(&cli.database_url, &args).await,
+        Some(Command::Simulate(args)) => crate::server::simulate::simulate(&args).await,
     }
+}
+
+/// Prints only the key on stdout, so a script can capture it; the note goes to stderr.
+async fn create_partner_key(database_url: &str, slug: &str) -> anyhow::Result<()> {
+    let store = Store::connect(database_url).await?;
+    store.migrate().await?;
+    let created = crate::server::partner_api::rotate_key(&store, slug).await;
+    store.close().await;
+    let key = created?;
+    eprintln!("New API key for {slug}. It is shown only this once; its previous key no longer works.");
+    println!("{key}");
+    Ok(())
 }
 
 async fn verify_ledger(database_url: &str) -> anyhow::Result<()> {

@@ -31,8 +31,15 @@ pub enum Command {
     AddDemoUser(AddDemoUserArgs),
     /// Check every user's consent-ledger hash chain; exits non-zero at the first broken link.
     VerifyLedger,
+    /// Partner API keys: `partner-key create <slug>` makes (or rotates) a partner's key.
+    #[command(subcommand)]
+    PartnerKey(PartnerKeyCommand),
     /// Benchmark: revocation commits per second and commit latency on DATABASE_URL.
     BenchLedger(BenchLedgerArgs),
+    /// Benchmark data: fill DATABASE_URL with many users holding realistic grants.
+    SeedLoad(crate::server::load_seed::SeedLoadArgs),
+    /// Send realistic partner traffic to a running instance's partner API, with the demo keys.
+    Simulate(crate::server::simulate::SimulateArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -51,6 +58,19 @@ pub struct ServeArgs {
     /// A session unused for this long ends.
     #[arg(long, env = "WCS_SESSION_IDLE_MINUTES", default_value_t = 30, global = true)]
     pub session_idle_minutes: u32,
+    /// How often the app looks for grants whose time ran out, to record their expiry.
+    #[arg(long, env = "WCS_EXPIRY_SWEEP_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
+    pub expiry_sweep_seconds: u64,
+    /// Record every partner check decision (the Activity page). Off only to measure its cost.
+    #[arg(long, env = "WCS_RECORD_DECISIONS", default_value_t = true, action = ArgAction::Set, global = true)]
+    pub record_decisions: bool,
+    /// Served over HTTPS (directly or behind a TLS-terminating proxy): `__Host-` Secure session
+    /// cookie and Strict-Transport-Security. Off for plain HTTP, where browsers drop Secure cookies.
+    #[arg(long, env = "WCS_HTTPS", value_parser = clap::builder::BoolishValueParser::new(), global = true)]
+    pub https: bool,
+    /// Mount the no-op `POST /api/v1/noop`, the load benchmark's floor. Never in production.
+    #[arg(long, env = "WCS_BENCH_FLOOR", default_value_t = false, action = ArgAction::Set, global = true)]
+    pub bench_floor: bool,
 }
 
 #[derive(Debug, Args)]
@@ -74,4 +94,14 @@ pub struct BenchLedgerArgs {
     /// How many users revoke at the same time.
     #[arg(long, default_value_t = 1)]
     pub concurrency: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PartnerKeyCommand {
+    /// Make a new random API key for a partner and print it, once. Its previous key stops
+    /// working at once; only the new key's hash is stored.
+    Create {
+        /// The partner's slug, e.g. spotify.
+        slug: String,
+    },
 }

@@ -104,7 +104,7 @@ pub async fn allow_again(store: &Store, user_id: i64, grant_ids: &[i64]) -> Resu
 }
 
 /// Puts catalog names on changed grants, for the sentences people read.
-async fn named(store: &Store, grants: &[RevokedGrant]) -> Result<Vec<Revoked>, StoreError> {
+pub async fn named(store: &Store, grants: &[RevokedGrant]) -> Result<Vec<Revoked>, StoreError> {
     let partners = store.partners().await?;
     let categories = store.categories().await?;
     Ok(grants

@@ -2,7 +2,7 @@
 
 use crate::domain::access::Access::{self, Delete, Read, Write};
 use crate::domain::credentials::{Email, NewPassword};
-use crate::domain::demo_accounts::DEMO_ACCOUNTS;
+use crate::domain::demo_accounts::{DEMO_ACCOUNTS, DEMO_STAFF};
 use crate::server::auth::hash_password;
 use crate::server::clock::{date_ms, now_ms};
 use crate::server::session::hash_token;
@@ -10,6 +10,7 @@ use crate::server::storage::grants::{Actor, NewGrant};
 use crate::server::storage::users::NewUser;
 use crate::server::storage::{Store, StoreError};
 use anyhow::Context;
+use std::collections::HashMap;
 
 struct DemoGrant {
     partner: &'static str,
@@ -17,6 +18,8 @@ struct DemoGrant {
     accesses: &'static [Access],
     purpose: &'static str,
     since: (i32, u8, u8),
+    /// The day the grant ran out by itself, for the grants that were given for a while.
+    until: Option<(i32, u8, u8)>,
 }
 
 const DEMO_GRANTS: &[DemoGrant] = &[
@@ -25,6 +28,7 @@ const DEMO_GRANTS: &[DemoGrant] = &[
         category: "messages",
         accesses: &[Read, Write, Delete],
         purpose: "Send and read messages from inside Spotify, such as a message linking to a song",
+        until: None,
         since: (2016, 3, 14),
     },
     DemoGrant {
@@ -32,6 +36,7 @@ const DEMO_GRANTS: &[DemoGrant] = &[
         category: "messages",
         accesses: &[Read],
         purpose: "Recommend shows to friends in messages from inside Netflix",
+        until: None,
         since: (2014, 9, 2),
     },
     DemoGrant {
@@ -39,6 +44,7 @@ const DEMO_GRANTS: &[DemoGrant] = &[
         category: "messages",
         accesses: &[Read],
         purpose: "Send money to friends through messages",
+        until: None,
         since: (2015, 6, 10),
     },
     DemoGrant {
@@ -46,6 +52,7 @@ const DEMO_GRANTS: &[DemoGrant] = &[
         category: "friends",
         accesses: &[Read],
         purpose: "Show your friends' names next to search results",
+        until: None,
         since: (2010, 10, 13),
     },
     DemoGrant {
@@ -53,6 +60,7 @@ const DEMO_GRANTS: &[DemoGrant] = &[
         category: "contacts",
         accesses: &[Read],
         purpose: "Sync your contacts on an Amazon tablet",
+        until: None,
         since: (2013, 4, 20),
     },
     DemoGrant {
@@ -60,6 +68,7 @@ const DEMO_GRANTS: &[DemoGrant] = &[
         category: "friends",
         accesses: &[Read],
         purpose: "Find your friends' contact details through your friends list",
+        until: None,
         since: (2013, 4, 20),
     },
     DemoGrant {
@@ -67,6 +76,15 @@ const DEMO_GRANTS: &[DemoGrant] = &[
         category: "profile",
         accesses: &[Read],
         purpose: "Match your user ID with search results",
+        until: None,
+        since: (2013, 1, 15),
+    },
+    DemoGrant {
+        partner: "yandex",
+        category: "friends",
+        accesses: &[Read],
+        purpose: "Suggest your friends' pages in search results",
+        until: Some((2017, 12, 31)),
         since: (2013, 1, 15),
     },
     DemoGrant {
@@ -74,6 +92,7 @@ const DEMO_GRANTS: &[DemoGrant] = &[
         category: "contacts",
         accesses: &[Read],
         purpose: "Show your friends' contacts on Apple devices",
+        until: None,
         since: (2012, 9, 19),
     },
     DemoGrant {
@@ -81,6 +100,7 @@ const DEMO_GRANTS: &[DemoGrant] = &[
         category: "calendar",
         accesses: &[Read],
         purpose: "Show your friends' calendar entries on Apple devices",
+        until: None,
         since: (2012, 9, 19),
     },
     DemoGrant {
@@ -88,6 +108,7 @@ const DEMO_GRANTS: &[DemoGrant] = &[
         category: "posts",
         accesses: &[Read],
         purpose: "Show your friends' posts in Yahoo's news feed",
+        until: None,
         since: (2010, 12, 1),
     },
     DemoGrant {
@@ -95,6 +116,7 @@ const DEMO_GRANTS: &[DemoGrant] = &[
         category: "friends",
         accesses: &[Read],
         purpose: "Show which of your friends read an article",
+        until: None,
         since: (2011, 8, 1),
     },
 ];
@@ -174,6 +196,7 @@ async fn give_demo_grants(store: &Store, user_id: i64) -> anyhow::Result<()> {
                 access: *access,
                 purpose: grant.purpose,
                 granted_at: date_ms(year, month, day),
+                expires_at: grant.until.map(|(year, month, day)| date_ms(year, month, day)),
             };
             store
                 .give_grant(&new_grant, Actor::User(user_id))
@@ -181,26 +204,42 @@ async fn give_demo_grants(store: &Store, user_id: i64) -> anyhow::Result<()> {
                 .context("Failed to give a demo grant")?;
         }
     }
+    // Grants given for a while have run out since: the ledger says so at once.
+    store.record_expiries(now_ms()).await?;
     Ok(())
 }
 
-/// Seeds the demo accounts (once) and the demo partner keys, and prints the keys.
+/// Seeds the demo accounts (once) and a demo key for each partner without a key, and prints
+/// the keys that are demo keys.
 pub async fn seed(store: &Store) -> anyhow::Result<()> {
     for (email, password, name) in DEMO_ACCOUNTS {
         if store.user_by_email(email).await?.is_none() {
             add_demo_user(store, email, password, name).await?;
         }
+    for (email, password, name, role) in DEMO_STAFF {
+        if store.user_by_email(email).await?.is_none() {
+            let (user_id, _) = add_user(store, email, password, name).await?;
+            store.set_role(user_id, *role).await?;
+        }
     }
+    }
+    // A partner that has a key keeps it: a key made with `partner-key create` survives restarts.
     let partners = store.partners().await?;
     for partner in &partners {
         store
-            .set_partner_key_hash(&partner.slug, &hash_token(&demo_key(&partner.slug)))
+            .set_partner_key_hash_if_missing(&partner.slug, &hash_token(&demo_key(&partner.slug)))
             .await?;
     }
+    let key_hashes: HashMap<String, Option<String>> = store.partner_key_hashes().await?.into_iter().collect();
+    let has_demo_key = |slug: &str| key_hashes.get(slug).cloned().flatten() == Some(hash_token(&demo_key(slug)));
     let keys: Vec<String> = partners
         .iter()
+        .filter(|p| has_demo_key(&p.slug))
         .map(|p| format!("  {:<22} {}", p.name, demo_key(&p.slug)))
         .collect();
+    if keys.is_empty() {
+        return Ok(());
+    }
     println!("Demo partner API keys (development only):\n{}", keys.join("\n"));
     Ok(())
 }

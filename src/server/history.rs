@@ -2,6 +2,7 @@
 
 use crate::domain::access::Access;
 use crate::domain::history::{ActorKind, EventStatus, HISTORY_PAGE_SIZE, HistoryEntry, HistoryPage};
+use crate::domain::support::looked_sentence;
 use crate::server::clock::{human_date_time, rfc3339};
 use crate::server::storage::history::EventRow;
 use crate::server::storage::{Store, StoreError};
@@ -18,6 +19,7 @@ fn entry(row: EventRow) -> HistoryEntry {
         access: Access::parse(&row.access).unwrap_or(Access::Read),
         status,
         actor: ActorKind::parse(&row.actor_kind).unwrap_or(ActorKind::System),
+        actor_name: row.actor_name,
         reason: row.reason,
         can_allow_again: row.latest_for_grant && status.takes_access_away(),
     }
@@ -53,6 +55,12 @@ pub async fn page(
             .collect(),
         partner,
         category,
+        support_looks: store
+            .support_views_of(user_id)
+            .await?
+            .into_iter()
+            .map(|look| looked_sentence(&look.agent_name, &human_date_time(look.at), look.ticket.as_deref()))
+            .collect(),
     })
 }
 

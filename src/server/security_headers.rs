@@ -3,10 +3,12 @@
 //! Pages get a nonce-based Content-Security-Policy (set where the page is rendered, see
 //! `app.rs`); every other response gets a strict default one here.
 
-use axum::extract::Request;
+use crate::server::state::Settings;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
 
 /// For responses that are not pages: nothing may load, nothing may frame it.
 const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
@@ -21,7 +23,11 @@ pub fn page_csp(nonce: &str) -> String {
     )
 }
 
-pub async fn add_security_headers(request: Request, next: Next) -> Response {
+/// Over HTTPS, browsers that have seen this use only HTTPS for the next two years, on every
+/// subdomain too, so nobody on the network can downgrade a later visit to plain HTTP.
+const HSTS: &str = "max-age=63072000; includeSubDomains";
+
+pub async fn add_security_headers(State(settings): State<Arc<Settings>>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers
@@ -30,6 +36,10 @@ pub async fn add_security_headers(request: Request, next: Next) -> Response {
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Over plain HTTP browsers ignore it anyway; sending it there would only mislead.
+    if settings.https {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
+    }
     response
 }
 
@@ -57,7 +67,7 @@ fn comes_from_another_site(request: &Request) -> bool {
 pub async fn refuse_cross_site_posts(request: Request, next: Next) -> Response {
     let changes_state = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if changes_state && !request.uri().path().starts_with("/api/v1/") && comes_from_another_site(&request) {
-        tracing::warn!(event = "cross_site_request_refused", path = %request.uri().path());
+        tracing::warn!(event = "cross_site_request_refused", path = ?request.uri().path());
         return (
             StatusCode::FORBIDDEN,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],

@@ -1,7 +1,12 @@
 //! Session cookies: a random token in an HttpOnly, SameSite=Lax cookie; the server keeps its hash.
+//!
+//! Over HTTPS the cookie is `__Host-wcs_session` and Secure: browsers accept a `__Host-`
+//! cookie only if it is Secure, has `Path=/` and no Domain, so neither a sibling subdomain nor
+//! a plain-HTTP page can plant or overwrite it. Over plain HTTP (local use) browsers drop
+//! Secure cookies, so there it is plain `wcs_session`. Each mode reads only its own name.
 
 use crate::server::clock::now_ms;
-use crate::server::state::AppState;
+use crate::server::state::{AppState, Settings};
 use crate::server::storage::StoreError;
 use crate::server::storage::sessions::{Liveness, NewSession};
 use crate::server::storage::users::UserRecord;
@@ -10,9 +15,19 @@ use http::header::COOKIE;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-pub const COOKIE_NAME: &str = "wcs_session";
+const PLAIN_COOKIE_NAME: &str = "wcs_session";
+const HTTPS_COOKIE_NAME: &str = "__Host-wcs_session";
 
-/// 256 random bits, hex-encoded.
+/// The session cookie's name in the mode the app is served in.
+pub fn cookie_name(settings: &Settings) -> &'static str {
+    if settings.https {
+        HTTPS_COOKIE_NAME
+    } else {
+        PLAIN_COOKIE_NAME
+    }
+}
+
+/// 256 random bits from the operating system, hex-encoded.
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
@@ -24,26 +39,41 @@ pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-pub fn token_from(headers: &HeaderMap) -> Option<String> {
+/// The session token of a request, read from the cookie of this mode's name only.
+pub fn token_from(headers: &HeaderMap, settings: &Settings) -> Option<String> {
+    let name = cookie_name(settings);
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
+        .find(|(cookie, _)| *cookie == name)
         .map(|(_, token)| token.to_owned())
         .filter(|token| token.len() == 64 && token.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
-pub fn set_cookie(token: &str, state: &AppState) -> String {
-    let max_age = state.settings.session_lifetime_ms / 1000;
-    let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
-    format!("{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+/// `Path=/` and no Domain on both, as the `__Host-` prefix demands.
+fn attributes(settings: &Settings) -> &'static str {
+    if settings.https {
+        "Path=/; HttpOnly; SameSite=Lax; Secure"
+    } else {
+        "Path=/; HttpOnly; SameSite=Lax"
+    }
 }
 
-pub fn clear_cookie() -> String {
-    format!("{COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+pub fn set_cookie(token: &str, settings: &Settings) -> String {
+    let max_age = settings.session_lifetime_ms / 1000;
+    format!(
+        "{}={token}; {}; Max-Age={max_age}",
+        cookie_name(settings),
+        attributes(settings)
+    )
+}
+
+/// Browsers refuse to overwrite a Secure cookie without Secure, so clearing repeats the attributes.
+pub fn clear_cookie(settings: &Settings) -> String {
+    format!("{}=; {}; Max-Age=0", cookie_name(settings), attributes(settings))
 }
 
 /// A session's last-seen time is written at most this often, not on every request.
@@ -64,7 +94,7 @@ pub fn liveness(state: &AppState) -> Liveness {
 
 /// The session of a request, if it is neither past its absolute end nor idle too long.
 pub async fn current_session(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentSession>, StoreError> {
-    let Some(token) = token_from(headers) else {
+    let Some(token) = token_from(headers, &state.settings) else {
         return Ok(None);
     };
     let token_hash = hash_token(&token);
@@ -100,28 +130,88 @@ pub async fn start(state: &AppState, user_id: i64, user_agent: &str) -> Result<S
             user_agent: &user_agent,
         })
         .await?;
-    Ok(set_cookie(&token, state))
+    Ok(set_cookie(&token, &state.settings))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn settings(https: bool) -> Settings {
+        Settings {
+            session_lifetime_ms: 3_600_000,
+            session_idle_ms: 60_000,
+            https,
+        }
+    }
+
+    fn cookie_header(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, value.parse().unwrap());
+        headers
+    }
+
     #[test]
     fn reads_the_session_token_among_other_cookies() {
         let token = "ab".repeat(32);
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            COOKIE,
-            format!("theme=dark; {COOKIE_NAME}={token}; x=y").parse().unwrap(),
-        );
-        assert_eq!(token_from(&headers), Some(token));
+        for https in [false, true] {
+            let name = cookie_name(&settings(https));
+            let headers = cookie_header(&format!("theme=dark; {name}={token}; x=y"));
+            assert_eq!(token_from(&headers, &settings(https)), Some(token.clone()), "{name}");
+        }
+    }
+
+    #[test]
+    fn each_mode_reads_only_its_own_cookie_name() {
+        let token = "ab".repeat(32);
+        let plain = cookie_header(&format!("wcs_session={token}"));
+        let prefixed = cookie_header(&format!("__Host-wcs_session={token}"));
+        assert_eq!(token_from(&plain, &settings(true)), None);
+        assert_eq!(token_from(&prefixed, &settings(false)), None);
     }
 
     #[test]
     fn ignores_malformed_tokens() {
-        let mut headers = HeaderMap::new();
-        headers.insert(COOKIE, format!("{COOKIE_NAME}=not-a-token").parse().unwrap());
-        assert_eq!(token_from(&headers), None);
+        let headers = cookie_header("wcs_session=not-a-token");
+        assert_eq!(token_from(&headers, &settings(false)), None);
+    }
+
+    #[test]
+    fn the_https_cookie_is_secure_host_only_and_its_clearing_matches() {
+        let https = settings(true);
+        let set = set_cookie(&"ab".repeat(32), &https);
+        assert!(set.starts_with("__Host-wcs_session="), "{set}");
+        for attribute in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
+            assert!(set.split("; ").any(|a| a == attribute), "{attribute} in {set}");
+        }
+        assert!(!set.contains("Domain"), "{set}");
+        let clear = clear_cookie(&https);
+        assert!(
+            clear.starts_with("__Host-wcs_session=;") && clear.contains("; Secure"),
+            "{clear}"
+        );
+        let plain = set_cookie(&"ab".repeat(32), &settings(false));
+        assert!(
+            plain.starts_with("wcs_session=") && !plain.contains("Secure"),
+            "{plain}"
+        );
+    }
+
+    #[test]
+    fn tokens_are_unpredictable() {
+        // 256 bits each: no two of many collide, and about half of all their bits are set.
+        let tokens: Vec<String> = (0..1000).map(|_| new_token()).collect();
+        let distinct: std::collections::HashSet<&String> = tokens.iter().collect();
+        assert_eq!(distinct.len(), tokens.len());
+        let ones: u32 = tokens
+            .iter()
+            .flat_map(|t| hex::decode(t).unwrap())
+            .map(|byte| byte.count_ones())
+            .sum();
+        let bits = 1000 * 256;
+        assert!(
+            (ones as f64 / bits as f64 - 0.5).abs() < 0.01,
+            "{ones} of {bits} bits set"
+        );
     }
 }

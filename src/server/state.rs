@@ -20,8 +20,9 @@ pub struct Settings {
     pub session_lifetime_ms: i64,
     /// A session unused for this long ends.
     pub session_idle_ms: i64,
-    /// Mark the session cookie Secure (when served over HTTPS).
-    pub secure_cookies: bool,
+    /// Served over HTTPS (directly or behind a TLS-terminating proxy): the session cookie is
+    /// `__Host-` prefixed and Secure, and every response carries Strict-Transport-Security.
+    pub https: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {

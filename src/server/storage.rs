@@ -11,6 +11,7 @@ pub mod ledger;
 pub mod partner_checks;
 pub mod pool;
 pub mod sessions;
+pub mod support;
 pub mod throttle;
 pub mod users;
 

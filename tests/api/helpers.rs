@@ -147,18 +147,32 @@ pub fn serve_args(demo: bool) -> ServeArgs {
         demo,
         session_hours: 12,
         session_idle_minutes: 30,
+        expiry_sweep_seconds: 1,
+        record_decisions: true,
+        bench_floor: false,
+        https: false,
     }
 }
 
 pub async fn spawn_app(engine: Engine) -> TestApp {
+    spawn_app_with(engine, serve_args(true)).await
+}
+
+/// Like `spawn_app`, with flags of the test's choosing (its address is still a free port).
+pub async fn spawn_app_with(engine: Engine, args: ServeArgs) -> TestApp {
     let (database, url) = TestDatabase::create(engine).await;
-    let app = Application::build(&url, serve_args(true))
+    let app = Application::build(&url, args)
         .await
         .expect("the app builds");
     let address = format!("http://{}", app.address());
     let store = app.state().store.clone();
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
+    // A hung request fails its test instead of stalling the whole run.
+    let client = reqwest::Client::builder()
+        .redirect(Policy::none())
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .unwrap();
     TestApp {
         engine,
         address,

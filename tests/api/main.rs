@@ -1,14 +1,28 @@
 //! Integration tests: the real app on port 0 with its own fresh database, on SQLite and on
 //! PostgreSQL, driven over HTTP as a browser or a partner would.
 
+mod bench_floor;
+mod access_control;
+mod activity;
 mod durability;
+mod expiry;
 mod helpers;
 mod history;
 mod ledger;
+mod load_seed;
 mod outage;
 mod partner_api;
+mod partner_batch;
+mod partner_keys;
+mod partner_openapi;
 mod revocation;
 mod scale_out;
 mod sessions;
 mod sign_in;
+mod simulate;
+mod support;
 mod web_security;
+mod common_passwords;
+mod https_mode;
+mod log_injection;
+mod throttle;

@@ -62,6 +62,11 @@ async fn the_session_cookie_is_http_only_and_same_site(app: TestApp) {
         .trim_start_matches("wcs_session=")
         .to_owned();
     assert_eq!(token.len(), 64, "256 random bits, hex");
+    let mut tokens = std::collections::HashSet::from([token]);
+    for _ in 0..4 {
+        tokens.insert(app.sign_in(ALICE).await);
+    }
+    assert_eq!(tokens.len(), 5, "every sign-in gets a fresh random token");
 }
 on_both_engines!(the_session_cookie_is_http_only_and_same_site);
 
@@ -140,3 +145,41 @@ async fn many_failures_from_one_address_lock_that_address(app: TestApp) {
     assert_eq!(response.headers()["location"], "/sign-in?error=locked");
 }
 on_both_engines!(many_failures_from_one_address_lock_that_address);
+
+async fn parallel_wrong_passwords_each_count_and_lock_the_account(app: TestApp) {
+    // Fewer than the address limit (20), so only the account's own count can lock it.
+    const GUESSES: usize = 15;
+    let mut guesses = tokio::task::JoinSet::new();
+    for n in 0..GUESSES {
+        let (client, url) = (app.client.clone(), app.url("/sign-in"));
+        guesses.spawn(async move {
+            let password = format!("wrong-password-{n}");
+            let response = client
+                .post(url)
+                .form(&[("email", ALICE.0), ("password", password.as_str())])
+                .send()
+                .await
+                .unwrap();
+            response.headers()["location"].to_str().unwrap().to_owned()
+        });
+    }
+    let answers = guesses.join_all().await;
+    let counted = answers.iter().filter(|a| *a == "/sign-in?error=invalid").count();
+    let locked = answers.iter().filter(|a| *a == "/sign-in?error=locked").count();
+    assert_eq!(counted + locked, GUESSES, "{answers:?}");
+    let failures = app.store.sign_in_failures("account:alice@example.com").await.unwrap();
+    assert_eq!(
+        failures.count, counted as i64,
+        "every guess that was checked is counted, none lost to a parallel one"
+    );
+
+    // Locked: the right password gets the same answer as a wrong one, and no session.
+    let right = app.sign_in_response(ALICE.0, ALICE.1).await;
+    let wrong = app.sign_in_response(ALICE.0, "wrong-password").await;
+    assert_eq!(right.headers()["location"], "/sign-in?error=locked");
+    assert_eq!(right.headers()["location"], wrong.headers()["location"]);
+    assert!(session_cookie(&right).is_none());
+    // The lock is the account's, not the shared address's.
+    app.sign_in(BOB).await;
+}
+on_both_engines!(parallel_wrong_passwords_each_count_and_lock_the_account);

@@ -12,6 +12,8 @@ use crate::domain::revocation::RevocationScope;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor {
     User(i64),
+    /// Support staff acting for the person, with the agent's account id.
+    Support(i64),
     /// The app itself, recording what time did (an expiry).
     System,
 }
@@ -20,13 +22,14 @@ impl Actor {
     fn kind(self) -> &'static str {
         match self {
             Actor::User(_) => "user",
+            Actor::Support(_) => "support",
             Actor::System => "system",
         }
     }
 
     fn id(self) -> Option<i64> {
         match self {
-            Actor::User(id) => Some(id),
+            Actor::User(id) | Actor::Support(id) => Some(id),
             Actor::System => None,
         }
     }
@@ -205,6 +208,18 @@ impl Store {
         actor: Actor,
         now: i64,
     ) -> StoreResult<Vec<RevokedGrant>> {
+        self.revoke_with_reason(user_id, scope, actor, None, now).await
+    }
+
+    /// `revoke`, with the reason the ledger records (support gives one; the person need not).
+    pub async fn revoke_with_reason(
+        &self,
+        user_id: i64,
+        scope: &RevocationScope,
+        actor: Actor,
+        reason: Option<&str>,
+        now: i64,
+    ) -> StoreResult<Vec<RevokedGrant>> {
         // Resolve names first, so an unknown name is a clear error and not an empty revocation.
         let (mut sql, mut filters) = (String::new(), Vec::<i64>::new());
         match scope {
@@ -243,7 +258,9 @@ impl Store {
             _ => None,
         };
         let status = match actor {
+            // DPV: the person withdraws consent; anyone else acting for them revokes it.
             Actor::User(_) | Actor::System => GrantStatus::Withdrawn,
+            Actor::Support(_) => GrantStatus::Revoked,
         };
         let statement = format!(
             "UPDATE grants SET status = $1, changed_at = $2 WHERE user_id = $3 AND status = 'active'{sql} \
@@ -287,7 +304,7 @@ impl Store {
                 actor_kind: actor.kind(),
                 actor_id: actor.id(),
                 purpose: None,
-                reason: None,
+                reason,
                 at: now,
             };
             Store::append_event(&mut tx, &event).await?;

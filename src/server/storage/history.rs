@@ -16,6 +16,8 @@ pub struct EventRow {
     pub access: String,
     pub status: String,
     pub actor_kind: String,
+    /// The support agent's name, for events support made.
+    pub actor_name: Option<String>,
     pub reason: Option<String>,
     pub purpose: Option<String>,
     pub prev_hash: String,
@@ -44,6 +46,7 @@ type EventTuple = (
     Option<String>,
     String,
     String,
+    Option<String>,
     i64,
 );
 
@@ -114,10 +117,11 @@ impl Store {
         };
         let statement = format!(
             "SELECT e.id, e.grant_id, e.at, p.slug, p.name, c.slug, c.name, e.access, e.status, e.actor_kind, \
-             e.reason, e.purpose, e.prev_hash, e.hash, \
+             e.reason, e.purpose, e.prev_hash, e.hash, a.display_name, \
              CAST(CASE WHEN e.id = (SELECT MAX(x.id) FROM consent_events x WHERE x.grant_id = e.grant_id) \
              THEN 1 ELSE 0 END AS BIGINT) \
              FROM consent_events e JOIN partners p ON p.id = e.partner_id JOIN categories c ON c.id = e.category_id \
+             LEFT JOIN users a ON a.id = e.actor_id AND e.actor_kind = 'support' \
              WHERE {condition} ORDER BY e.id DESC{paging}"
         );
         // Only fixed column names and numbered placeholders are spliced in; values are bound.
@@ -146,7 +150,8 @@ impl Store {
                 purpose: r.11,
                 prev_hash: r.12,
                 hash: r.13,
-                latest_for_grant: r.14 == 1,
+                actor_name: r.14,
+                latest_for_grant: r.15 == 1,
             })
             .collect())
     }

@@ -4,7 +4,7 @@
 
 use super::Store;
 use super::error::{StoreError, StoreResult};
-use super::users::{UserRecord, record};
+use super::users::{USER_COLUMNS, UserRecord, record};
 
 pub struct NewSession<'a> {
     pub token_hash: &'a str,
@@ -50,19 +50,23 @@ impl Store {
 
     /// The user of a live session, and when the session was last seen.
     pub async fn session_user(&self, token_hash: &str, live: Liveness) -> StoreResult<Option<(UserRecord, i64)>> {
-        let row: Option<(i64, String, String, String, String, i64)> = sqlx::query_as(
-            "SELECT u.id, u.handle, u.email, u.display_name, u.password_hash, s.last_seen_at \
+        let row: Option<(i64, String, String, String, String, String, i64)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {USER_COLUMNS}, s.last_seen_at \
              FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3",
-        )
-        .bind(token_hash)
-        .bind(live.now)
-        .bind(live.now - live.idle_ms)
-        .fetch_optional(&self.pool)
-        .await?;
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3"
+            )))
+            .bind(token_hash)
+            .bind(live.now)
+            .bind(live.now - live.idle_ms)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(
-            row.map(|(id, handle, email, display_name, password_hash, last_seen_at)| {
-                (record((id, handle, email, display_name, password_hash)), last_seen_at)
+            row.map(|(id, handle, email, display_name, password_hash, role, last_seen_at)| {
+                (
+                    record((id, handle, email, display_name, password_hash, role)),
+                    last_seen_at,
+                )
             }),
         )
     }

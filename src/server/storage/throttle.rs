@@ -2,7 +2,25 @@
 
 use super::Store;
 use super::error::StoreResult;
-use crate::domain::throttle::Failures;
+use crate::domain::throttle::{Failures, LOCK_MS, WINDOW_MS};
+
+/// One statement reads and raises the count, so parallel failures each count: a read in the
+/// app followed by a write would let them all read the same count and overwrite each other.
+/// A window older than WINDOW_MS starts over at 1; reaching the limit locks for LOCK_MS. In
+/// the UPDATE, `sign_in_throttle.*` is the row as it was, so the new count is spelled out again
+/// for the lock.
+const COUNT_ONE_MORE_FAILURE: &str = "\
+    INSERT INTO sign_in_throttle (subject, failures, window_started_at, locked_until) \
+    VALUES ($1, 1, $2, CASE WHEN 1 >= $3 THEN $2 + $5 ELSE NULL END) \
+    ON CONFLICT (subject) DO UPDATE SET \
+      failures = CASE WHEN $2 - sign_in_throttle.window_started_at > $4 THEN 1 \
+                      ELSE sign_in_throttle.failures + 1 END, \
+      window_started_at = CASE WHEN $2 - sign_in_throttle.window_started_at > $4 THEN $2 \
+                               ELSE sign_in_throttle.window_started_at END, \
+      locked_until = CASE WHEN (CASE WHEN $2 - sign_in_throttle.window_started_at > $4 THEN 1 \
+                                     ELSE sign_in_throttle.failures + 1 END) >= $3 THEN $2 + $5 \
+                          ELSE sign_in_throttle.locked_until END \
+    RETURNING failures, window_started_at, locked_until";
 
 impl Store {
     pub async fn sign_in_failures(&self, subject: &str) -> StoreResult<Failures> {
@@ -11,27 +29,21 @@ impl Store {
                 .bind(subject)
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(row
-            .map(|(count, window_started_at, locked_until)| Failures {
-                count,
-                window_started_at,
-                locked_until,
-            })
-            .unwrap_or_default())
+        Ok(row.map(failures_from_row).unwrap_or_default())
     }
 
-    pub async fn record_sign_in_failure(&self, subject: &str, failures: Failures) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO sign_in_throttle (subject, failures, window_started_at, locked_until) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (subject) DO UPDATE SET failures = $2, window_started_at = $3, locked_until = $4",
-        )
-        .bind(subject)
-        .bind(failures.count)
-        .bind(failures.window_started_at)
-        .bind(failures.locked_until)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+    /// Counts one more failure of `subject` at `now`, locking it once `limit` is reached, and
+    /// returns the record as it is after this failure.
+    pub async fn record_sign_in_failure(&self, subject: &str, now: i64, limit: i64) -> StoreResult<Failures> {
+        let row: (i64, i64, Option<i64>) = sqlx::query_as(COUNT_ONE_MORE_FAILURE)
+            .bind(subject)
+            .bind(now)
+            .bind(limit)
+            .bind(WINDOW_MS)
+            .bind(LOCK_MS)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(failures_from_row(row))
     }
 
     pub async fn clear_sign_in_failures(&self, subject: &str) -> StoreResult<()> {
@@ -40,5 +52,13 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+}
+
+fn failures_from_row((count, window_started_at, locked_until): (i64, i64, Option<i64>)) -> Failures {
+    Failures {
+        count,
+        window_started_at,
+        locked_until,
     }
 }

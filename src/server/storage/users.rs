@@ -2,6 +2,7 @@
 
 use super::Store;
 use super::error::{StoreResult, conflict_on_unique};
+use crate::domain::role::Role;
 
 #[derive(Debug, Clone)]
 pub struct UserRecord {
@@ -10,17 +11,23 @@ pub struct UserRecord {
     pub email: String,
     pub display_name: String,
     pub password_hash: String,
+    pub role: Role,
 }
 
-pub(super) type UserRow = (i64, String, String, String, String);
+pub(super) type UserRow = (i64, String, String, String, String, String);
 
-pub(super) fn record((id, handle, email, display_name, password_hash): UserRow) -> UserRecord {
+/// The columns `UserRow` reads, in its order.
+pub(super) const USER_COLUMNS: &str = "u.id, u.handle, u.email, u.display_name, u.password_hash, u.role";
+
+pub(super) fn record((id, handle, email, display_name, password_hash, role): UserRow) -> UserRecord {
     UserRecord {
         id,
         handle,
         email,
         display_name,
         password_hash,
+        // An unknown role grants nothing beyond a person's own data.
+        role: Role::parse(&role).unwrap_or(Role::User),
     }
 }
 
@@ -50,12 +57,23 @@ impl Store {
     }
 
     pub async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>> {
-        let row: Option<UserRow> =
-            sqlx::query_as("SELECT id, handle, email, display_name, password_hash FROM users WHERE email = $1")
-                .bind(email)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.email = $1"
+        )))
+        .bind(email)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.map(record))
+    }
+
+    /// Makes an account support staff or admin (or a person again).
+    pub async fn set_role(&self, user_id: i64, role: Role) -> StoreResult<()> {
+        sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+            .bind(role.as_str())
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     pub async fn user_id_by_handle(&self, handle: &str) -> StoreResult<Option<i64>> {

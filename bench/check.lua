@@ -1,0 +1,66 @@
+-- wrk script for scripts/bench-check. Arguments after `--`: the mode and the number of load users.
+--   check   POST /api/v1/check: a random load user, mostly the partner uses the 2018 reports
+--           describe (the grants seed-load gives most often), sometimes any partner/category/access
+--   noop    POST /api/v1/noop with a check-sized body: the HTTP stack alone (the floor)
+--   static  GET the URL given to wrk (a static file)
+-- `done` prints one RESULT line that scripts/bench-check reads.
+
+local partners = { "spotify", "netflix", "rbc", "bing", "amazon", "yandex", "apple", "yahoo", "nytimes" }
+local categories = { "messages", "friends", "contacts", "profile", "posts", "calendar" }
+local accesses = { "read", "write", "delete" }
+local reported = {
+  { "spotify", "messages", "read" }, { "spotify", "messages", "write" }, { "spotify", "messages", "delete" },
+  { "netflix", "messages", "read" }, { "rbc", "messages", "read" }, { "bing", "friends", "read" },
+  { "amazon", "friends", "read" }, { "amazon", "contacts", "read" }, { "yandex", "profile", "read" },
+  { "apple", "contacts", "read" }, { "apple", "calendar", "read" }, { "yahoo", "posts", "read" },
+  { "nytimes", "friends", "read" },
+}
+
+-- Each wrk thread runs its own copy of this script; number them so their random users differ.
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_number", threads)
+end
+
+local mode, users, fixed
+
+function init(args)
+  mode = args[1] or "check"
+  users = tonumber(args[2] or "100000")
+  math.randomseed(os.time() * 100 + (thread_number or 0))
+  if mode == "noop" then
+    fixed = wrk.format("POST", "/api/v1/noop",
+      { ["Authorization"] = "Bearer demo-key-spotify", ["Content-Type"] = "application/json" },
+      '{"user":"load-user-00001","category":"messages","access":"read"}')
+  elseif mode == "static" then
+    fixed = wrk.format("GET")
+  end
+end
+
+function request()
+  if fixed then
+    return fixed
+  end
+  local partner, category, access
+  if math.random() < 0.7 then
+    local asked = reported[math.random(#reported)]
+    partner, category, access = asked[1], asked[2], asked[3]
+  else
+    partner = partners[math.random(#partners)]
+    category = categories[math.random(#categories)]
+    access = accesses[math.random(#accesses)]
+  end
+  local body = string.format('{"user":"load-user-%05d","category":"%s","access":"%s"}',
+    math.random(0, users - 1), category, access)
+  return wrk.format("POST", "/api/v1/check",
+    { ["Authorization"] = "Bearer demo-key-" .. partner, ["Content-Type"] = "application/json" }, body)
+end
+
+function done(summary, latency, requests)
+  local seconds = summary.duration / 1e6
+  local e = summary.errors
+  io.write(string.format("RESULT rps=%.0f p50_ms=%.3f p99_ms=%.3f requests=%d non_2xx=%d socket_errors=%d\n",
+    summary.requests / seconds, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.requests, e.status, e.connect + e.read + e.write + e.timeout))
+end

@@ -1,0 +1,30 @@
+//! `POST /api/v1/check`: one question, one answer.
+
+use super::answer::CheckAnswer;
+use super::openapi::PartnerErrors;
+use super::questions::{CheckRequest, answer_all};
+use super::request::PartnerRequest;
+use super::{ApiError, CHECK_PATH};
+use crate::server::state::AppState;
+use axum::Json;
+use axum::extract::State;
+
+/// May this partner do this access on this category of this user, now?
+#[utoipa::path(
+    post,
+    path = CHECK_PATH,
+    tag = "partner",
+    request_body = CheckRequest,
+    responses((status = 200, description = "The decision", body = CheckAnswer), PartnerErrors),
+    security(("partner_key" = []))
+)]
+#[tracing::instrument(skip_all, fields(partner = %request.partner.slug))]
+pub async fn check(
+    State(state): State<AppState>,
+    request: PartnerRequest<CheckRequest>,
+) -> Result<Json<CheckAnswer>, ApiError> {
+    let answers = answer_all(&state, &request.partner, std::slice::from_ref(&request.body))
+        .await
+        .map_err(ApiError::without_question)?;
+    answers.into_iter().next().map(Json).ok_or(ApiError::Internal)
+}

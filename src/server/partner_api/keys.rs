@@ -1,0 +1,32 @@
+//! Partner API keys: made at random, stored only as a hash, shown once.
+
+use crate::server::session::{hash_token, new_token};
+use crate::server::storage::{Store, StoreError};
+
+/// Why a key could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("There is no partner called \u{201c}{slug}\u{201d}. Partners: {known}.")]
+    UnknownPartner { slug: String, known: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Gives the partner a new random key and returns it; its previous key stops working at once.
+/// Only the key's hash is stored, so this is the one time anyone sees it.
+pub async fn rotate_key(store: &Store, partner_slug: &str) -> Result<String, KeyError> {
+    // The prefix lets secret scanners and people recognise a leaked key; 256 random bits follow.
+    let key = format!("wcs_{}", new_token());
+    match store.set_partner_key_hash(partner_slug, &hash_token(&key)).await {
+        Ok(()) => Ok(key),
+        Err(StoreError::NotFound(_)) => {
+            let partners = store.partners().await?;
+            let known = partners.iter().map(|p| p.slug.as_str()).collect::<Vec<_>>().join(", ");
+            Err(KeyError::UnknownPartner {
+                slug: partner_slug.chars().take(60).collect(),
+                known,
+            })
+        }
+        Err(other) => Err(other.into()),
+    }
+}

@@ -1,0 +1,52 @@
+//! What every partner request goes through before its questions: the Bearer key, then a body
+//! within the route's limit that parses as JSON. Handlers take it as one extractor.
+
+use super::ApiError;
+use crate::server::body_limit::limit_for;
+use crate::server::session::hash_token;
+use crate::server::state::AppState;
+use crate::server::storage::catalog::CatalogEntry;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderMap, StatusCode, header};
+use serde::de::DeserializeOwned;
+
+/// An authenticated partner and the JSON body it sent.
+pub struct PartnerRequest<T> {
+    pub partner: CatalogEntry,
+    pub body: T,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for PartnerRequest<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
+        // The key is checked first: a stranger learns nothing about what a body should be.
+        let partner = authenticated_partner(state, request.headers()).await?;
+        let limit = limit_for(request.uri().path());
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| match rejection.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge(limit),
+                _ => ApiError::MalformedJson(rejection.body_text()),
+            })?;
+        let body = serde_json::from_slice(&bytes).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+        Ok(PartnerRequest { partner, body })
+    }
+}
+
+/// The partner whose key the request carries.
+async fn authenticated_partner(state: &AppState, headers: &HeaderMap) -> Result<CatalogEntry, ApiError> {
+    let key = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .ok_or(ApiError::MissingKey)?;
+    state
+        .store
+        .partner_by_key_hash(&hash_token(key))
+        .await?
+        .ok_or(ApiError::BadKey)
+}
