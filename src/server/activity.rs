@@ -6,6 +6,9 @@ use crate::server::clock::human_date;
 use crate::server::storage::{Store, StoreError};
 use std::collections::{BTreeMap, HashMap};
 
+/// Partner, category, access, when it ended and how: attempts after one end are counted together.
+type EndedAccess = (i64, i64, &'static str, i64, &'static str);
+
 pub async fn build(store: &Store, user_id: i64, window: Window, now: i64) -> Result<ActivityView, StoreError> {
     let days = window.days();
     let today_start = now - now.rem_euclid(DAY_MS);
@@ -32,7 +35,7 @@ pub async fn build(store: &Store, user_id: i64, window: Window, now: i64) -> Res
             series_at(&mut series, (hour.partner_id, hour.category_id), days, &name_of).allowed[day] += hour.allowed;
         }
     }
-    let mut after_end: BTreeMap<(i64, i64, &'static str, i64, &'static str), (i64, i64)> = BTreeMap::new();
+    let mut after_end: BTreeMap<EndedAccess, (i64, i64)> = BTreeMap::new();
     for attempt in store.refused_attempts_of_user(user_id, first_day_start).await? {
         let key = attempt.key;
         if let Some(day) = day_index(attempt.at, first_day_start, days) {
