@@ -161,9 +161,7 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
 /// Like `spawn_app`, with flags of the test's choosing (its address is still a free port).
 pub async fn spawn_app_with(engine: Engine, args: ServeArgs) -> TestApp {
     let (database, url) = TestDatabase::create(engine).await;
-    let app = Application::build(&url, args)
-        .await
-        .expect("the app builds");
+    let app = Application::build(&url, args).await.expect("the app builds");
     let address = format!("http://{}", app.address());
     let store = app.state().store.clone();
     tokio::spawn(app.run_until_stopped());
