@@ -152,3 +152,72 @@ async fn every_acknowledged_revocation_survives_sigkill() {
     store.close().await;
     let _ = std::fs::remove_dir_all(&folder);
 }
+
+/// Decision records and a crash: every refused attempt on a withdrawn grant was written before
+/// its answer, so none is lost; allowed decisions are counted in memory and written every
+/// second, so a crash loses at most the last second of them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_attempts_survive_sigkill_and_counts_lose_at_most_a_second() {
+    use who_can_see::domain::revocation::RevocationScope;
+    use who_can_see::server::storage::grants::Actor;
+    let folder = std::env::temp_dir().join(format!("wcs-decisions-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).unwrap();
+    let url = format!("sqlite://{}/consent.db", folder.display());
+    let store = Store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    let handle = add_demo_user(&store, "crash@example.test", "crash-password-1", "Crash")
+        .await
+        .unwrap();
+    let user = store.user_id_by_handle(&handle).await.unwrap().unwrap();
+    let spotify_read = store
+        .grants_of_user(user)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|g| g.partner_slug == "spotify" && g.category_slug == "messages" && g.access.as_str() == "read")
+        .unwrap()
+        .id;
+    store
+        .revoke(user, &RevocationScope::Grant(spotify_read), Actor::User(user), 1_000)
+        .await
+        .unwrap();
+
+    let (mut server, address) = start_server(&url);
+    let client = reqwest::Client::new();
+    let ask = |partner: &'static str| {
+        client
+            .post(format!("{address}/api/v1/check"))
+            .bearer_auth(format!("demo-key-{partner}"))
+            .json(&serde_json::json!({"user": handle, "category": "messages", "access": "read"}))
+            .send()
+    };
+    for _ in 0..20 {
+        assert_eq!(ask("spotify").await.unwrap().status(), 200);
+        assert_eq!(ask("netflix").await.unwrap().status(), 200);
+    }
+    // Longer than the recorder's flush interval: the 20 allowed checks are written by now.
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    for _ in 0..10 {
+        assert_eq!(ask("spotify").await.unwrap().status(), 200);
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    let refused = store.refused_attempts_of_user(user, 0).await.unwrap();
+    assert_eq!(
+        refused.len(),
+        30,
+        "every refused attempt that was answered is on record"
+    );
+    let netflix_uses: i64 = store
+        .access_use_of_user(user, 0)
+        .await
+        .unwrap()
+        .iter()
+        .map(|u| u.allowed_since)
+        .sum();
+    assert_eq!(netflix_uses, 20, "counts older than a second were already written");
+    store.close().await;
+    let _ = std::fs::remove_dir_all(&folder);
+}
