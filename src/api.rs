@@ -4,6 +4,7 @@
 #[cfg(feature = "ssr")]
 mod context;
 pub mod activity;
+pub mod admin;
 pub mod dashboard;
 pub mod error;
 pub mod history;

@@ -1,6 +1,7 @@
 //! The HTML shell and the router.
 
 use crate::pages::activity::Activity;
+use crate::pages::admin_partners::AdminPartnersPage;
 use crate::pages::dashboard::Dashboard;
 use crate::pages::history::History;
 use crate::pages::not_found::NotFound;
@@ -52,6 +53,11 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route path=StaticSegment("sessions") view=Sessions ssr=SsrMode::Async/>
+                <Route
+                    path=(StaticSegment("admin"), StaticSegment("partners"))
+                    view=AdminPartnersPage
+                    ssr=SsrMode::Async
+                />
                 <Route path=StaticSegment("sign-in") view=SignIn/>
             </Routes>
         </Router>

@@ -2,12 +2,14 @@
 
 pub mod access;
 pub mod activity;
+pub mod admin;
 pub mod credentials;
 pub mod dashboard;
 pub mod decision;
 pub mod demo_accounts;
 pub mod history;
 pub mod ledger_hash;
+pub mod partner_entry;
 pub mod revocation;
 pub mod role;
 pub mod slug;

@@ -1,6 +1,8 @@
 //! One file per page.
 
 pub mod activity;
+pub mod admin_new_key;
+pub mod admin_partners;
 pub mod dashboard;
 pub mod history;
 pub mod not_found;

@@ -2,6 +2,8 @@
 
 pub mod app;
 pub mod activity;
+pub mod admin;
+pub mod admin_key_page;
 pub mod auth;
 pub mod bench;
 pub mod bench_floor;
@@ -17,6 +19,7 @@ pub mod expiry_sweeper;
 pub mod export;
 pub mod history;
 pub mod load_seed;
+pub mod lookup_cache;
 pub mod partner_api;
 pub mod security_headers;
 pub mod session;

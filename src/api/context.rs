@@ -29,6 +29,16 @@ pub async fn signed_in_staff() -> Result<UserRecord, AppError> {
     Ok(user)
 }
 
+/// The signed-in admin; anyone else, support staff included, is refused.
+pub async fn signed_in_admin() -> Result<UserRecord, AppError> {
+    let user = signed_in_user().await?;
+    if !user.role.is_admin() {
+        tracing::warn!(user_id = user.id, "a non-admin account asked for the partner catalog");
+        return Err(AppError::Forbidden);
+    }
+    Ok(user)
+}
+
 /// The signed-in user with their session, or `NotSignedIn`.
 pub async fn signed_in_session() -> Result<CurrentSession, AppError> {
     let parts = use_context::<Parts>().ok_or(AppError::Internal)?;

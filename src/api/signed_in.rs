@@ -8,6 +8,8 @@ pub struct SignedIn<T> {
     pub email: String,
     /// Support staff or admin: the header offers the support console.
     pub staff: bool,
+    /// Admin: the header also offers the partner catalog.
+    pub admin: bool,
     pub content: T,
 }
 
@@ -18,6 +20,7 @@ impl<T> SignedIn<T> {
             name: user.display_name.clone(),
             email: user.email.clone(),
             staff: user.role.is_staff(),
+            admin: user.role.is_admin(),
             content,
         }
     }

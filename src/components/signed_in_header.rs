@@ -9,6 +9,9 @@ pub fn SignedInHeader(
     /// Support staff and admins also get the support console.
     #[prop(optional)]
     staff: bool,
+    /// Admins also get the partner catalog.
+    #[prop(optional)]
+    admin: bool,
 ) -> impl IntoView {
     view! {
         <header class="top-bar">
@@ -19,6 +22,7 @@ pub fn SignedInHeader(
                 <a href="/activity">"Activity"</a>
                 <a href="/sessions">"Sessions"</a>
                 {staff.then(|| view! { <a href="/support">"Support console"</a> })}
+                {admin.then(|| view! { <a href="/admin/partners">"Admin"</a> })}
             </nav>
             <div class="account">
                 <span>"Signed in as " <strong>{name}</strong> " (" {email} ")"</span>

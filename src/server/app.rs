@@ -8,7 +8,7 @@ use crate::server::decision_recorder::DecisionRecorder;
 use crate::server::security_headers::{add_security_headers, refuse_cross_site_posts};
 use crate::server::state::{AppState, Settings};
 use crate::server::storage::Store;
-use crate::server::{auth, bench_floor, demo, expiry_sweeper, export, partner_api};
+use crate::server::{admin_key_page, auth, bench_floor, demo, expiry_sweeper, export, partner_api};
 use anyhow::Context;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -56,6 +56,7 @@ impl Application {
         let recorder = Arc::new(DecisionRecorder::new(store.clone(), args.record_decisions));
         let state = AppState {
             recorder,
+            lookups: Arc::default(),
             store,
             leptos_options,
             settings: Arc::new(settings),
@@ -131,6 +132,7 @@ fn router(state: AppState, bench_floor: bool) -> Router {
         .merge(bench_floor::routes(bench_floor))
         .route("/history/export.json", get(export::json))
         .route("/history/export.csv", get(export::csv))
+        .route("/admin/partners/{slug}/key", post(admin_key_page::create_key))
         .nest_service("/pkg", static_files)
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();

@@ -9,10 +9,11 @@ use crate::domain::decision::{Decision, DenyReason};
 use crate::server::error::log_store_error;
 use crate::server::storage::Store;
 use crate::server::storage::activity::{AccessKey, HourTally, RefusedAttempt};
-use crate::server::storage::error::StoreResult;
+use crate::server::storage::error::{StoreError, StoreResult};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 const HOUR_MS: i64 = 3_600_000;
@@ -24,6 +25,50 @@ pub struct DecisionRecorder {
     store: Store,
     enabled: bool,
     pending: Mutex<HashMap<(AccessKey, i64), HourTally>>,
+    refusals: Option<mpsc::UnboundedSender<WaitingRefusals>>,
+}
+
+/// Refused attempts of one request, and how to tell it they are committed.
+struct WaitingRefusals {
+    attempts: Vec<RefusedAttempt>,
+    committed: oneshot::Sender<bool>,
+}
+
+/// Most refused attempts committed together.
+const MOST_PER_COMMIT: usize = 1_000;
+
+/// Group commit: every request with refused attempts waits for a commit that holds them, but
+/// the requests waiting at the same moment share one transaction (one fsync) instead of queuing
+/// for SQLite's single writer one by one.
+fn spawn_refusal_writer(store: Store) -> mpsc::UnboundedSender<WaitingRefusals> {
+    let (sender, mut waiting) = mpsc::unbounded_channel::<WaitingRefusals>();
+    tokio::spawn(async move {
+        while let Some(first) = waiting.recv().await {
+            let mut batch = vec![first];
+            let mut count = batch[0].attempts.len();
+            while count < MOST_PER_COMMIT {
+                match waiting.try_recv() {
+                    Ok(next) => {
+                        count += next.attempts.len();
+                        batch.push(next);
+                    }
+                    Err(_) => break,
+                }
+            }
+            let attempts: Vec<RefusedAttempt> = batch.iter().flat_map(|w| w.attempts.iter().cloned()).collect();
+            let written = match store.insert_refused_attempts(&attempts).await {
+                Ok(()) => true,
+                Err(error) => {
+                    log_store_error(&error);
+                    false
+                }
+            };
+            for waiter in batch {
+                let _ = waiter.committed.send(written);
+            }
+        }
+    });
+    sender
 }
 
 /// The end of a refused access, if the denial is one that must be kept one by one.
@@ -46,6 +91,7 @@ impl DecisionRecorder {
     /// `enabled: false` records nothing; the load benchmark uses it to measure what recording costs.
     pub fn new(store: Store, enabled: bool) -> Self {
         DecisionRecorder {
+            refusals: enabled.then(|| spawn_refusal_writer(store.clone())),
             store,
             enabled,
             pending: Mutex::new(HashMap::new()),
@@ -70,7 +116,15 @@ impl DecisionRecorder {
             })
             .collect();
         if !attempts.is_empty() {
-            self.store.insert_refused_attempts(&attempts).await?;
+            let (committed, answer) = oneshot::channel();
+            let queued = self
+                .refusals
+                .as_ref()
+                .is_some_and(|writer| writer.send(WaitingRefusals { attempts, committed }).is_ok());
+            // Not committed means not answered: the caller reports the store as unavailable.
+            if !queued || !answer.await.unwrap_or(false) {
+                return Err(StoreError::Unavailable(sqlx::Error::PoolClosed));
+            }
         }
         let hour_start = at - at.rem_euclid(HOUR_MS);
         let mut pending = self.pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner());

@@ -1,6 +1,7 @@
 //! The one application state every handler and server function reaches.
 
 use crate::server::decision_recorder::DecisionRecorder;
+use crate::server::lookup_cache::LookupCache;
 use crate::server::storage::Store;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -12,6 +13,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub settings: Arc<Settings>,
     pub recorder: Arc<DecisionRecorder>,
+    pub lookups: Arc<LookupCache>,
 }
 
 #[derive(Debug, Clone)]

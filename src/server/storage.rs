@@ -2,6 +2,7 @@
 //! with `$n` placeholders, which both engines accept, and times are Unix milliseconds.
 
 pub mod activity;
+pub mod admin;
 pub mod catalog;
 pub mod error;
 pub mod expiry;

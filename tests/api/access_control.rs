@@ -89,6 +89,8 @@ async fn every_route_gives_each_caller_exactly_what_it_may(app: TestApp) {
     let own_call = [Status(401), Status(200), Status(200), Status(200)];
     let staff_call = [Status(401), Status(403), Status(200), Status(200)];
     let someone_elses = [Status(401), Status(404), Status(404), Status(404)];
+    let admin_page = [SignIn, Status(403), Status(403), Status(200)];
+    let admin_call = [Status(401), Status(403), Status(403), Status(200)];
     let routes = vec![
         page("/", own),
         page("/history", own),
@@ -129,6 +131,26 @@ async fn every_route_gives_each_caller_exactly_what_it_may(app: TestApp) {
             ],
             staff_call,
         ),
+        // The partner catalog: admins only. The admin adds a partner, gives it a key, describes
+        // and retires it; nobody else changes anything.
+        page("/admin/partners", admin_page),
+        call("/api/admin-partners", vec![], admin_call),
+        call(
+            "/api/admin-add-partner",
+            vec![
+                ("slug", "access-test".into()),
+                ("name", "Access Test".into()),
+                ("description", "Made by the access-control test.".into()),
+            ],
+            admin_call,
+        ),
+        call("/admin/partners/access-test/key", vec![], admin_call),
+        call(
+            "/api/admin-describe-partner",
+            vec![("partner", "access-test".into()), ("description", "Described.".into())],
+            admin_call,
+        ),
+        call("/api/admin-retire-partner", vec![("partner", "access-test".into())], admin_call),
     ];
 
     let callers = [

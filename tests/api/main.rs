@@ -3,6 +3,7 @@
 
 mod bench_floor;
 mod access_control;
+mod admin;
 mod activity;
 mod durability;
 mod expiry;

@@ -67,13 +67,13 @@ pub async fn answer_all(
     partner: &CatalogEntry,
     questions: &[CheckRequest],
 ) -> Result<Vec<CheckAnswer>, ApiError> {
-    let categories = state.store.categories().await?;
+    let categories = state.lookups.categories(&state.store).await?;
     let handles: Vec<&str> = questions.iter().map(|q| q.user.as_str()).collect();
-    let user_ids = state.store.user_ids_by_handles(&handles).await?;
+    let user_ids = state.lookups.user_ids(&state.store, &handles).await?;
     let keys = questions
         .iter()
         .enumerate()
-        .map(|(index, question)| asked(question, partner, &categories, &user_ids).map_err(|e| e.in_question(index)))
+        .map(|(index, question)| asked(question, partner, categories, &user_ids).map_err(|e| e.in_question(index)))
         .collect::<Result<Vec<AccessKey>, ApiError>>()?;
     let asked_users: Vec<i64> = keys.iter().map(|key| key.user_id).collect();
     let grants = state.store.grant_states_of_partner(partner.id, &asked_users).await?;

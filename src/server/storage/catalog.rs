@@ -30,10 +30,11 @@ impl Store {
         Ok(rows.into_iter().map(entry).collect())
     }
 
-    /// The partner whose API key hashes to `key_hash`; keys themselves are never stored.
+    /// The partner whose API key hashes to `key_hash`; keys themselves are never stored. A
+    /// retired partner has none, even if a key was set on it after it was retired.
     pub async fn partner_by_key_hash(&self, key_hash: &str) -> StoreResult<Option<CatalogEntry>> {
         let row: Option<(i64, String, String)> =
-            sqlx::query_as("SELECT id, slug, name FROM partners WHERE api_key_hash = $1")
+            sqlx::query_as("SELECT id, slug, name FROM partners WHERE api_key_hash = $1 AND retired_at IS NULL")
                 .bind(key_hash)
                 .fetch_optional(&self.pool)
                 .await?;

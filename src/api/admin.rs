@@ -1,0 +1,73 @@
+//! The admin's server functions for the partner catalog. Every one checks that the caller is
+//! an admin; support staff and people are refused. New API keys are not made here: a
+//! server function answers a plain form with a redirect, which cannot carry a secret (see
+//! `server::admin_key_page`).
+
+use crate::api::error::AppError;
+use crate::api::signed_in::SignedIn;
+use crate::domain::admin::PartnerCatalog;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+impl From<crate::server::admin::CatalogError> for AppError {
+    fn from(error: crate::server::admin::CatalogError) -> Self {
+        use crate::server::admin::CatalogError;
+        match error {
+            CatalogError::UnknownPartner => AppError::NotFound(error.to_string()),
+            CatalogError::Store(store) => store.into(),
+            refused => AppError::BadInput(refused.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn partner_slug(raw: &str) -> Result<crate::domain::slug::Slug, AppError> {
+    crate::domain::slug::Slug::parse(raw, "partner").map_err(|e| AppError::BadInput(e.to_string()))
+}
+
+#[server(endpoint = "admin-partners")]
+pub async fn load_partner_catalog() -> Result<SignedIn<PartnerCatalog>, AppError> {
+    use crate::api::context::{app_state, failed, signed_in_admin};
+    let admin = signed_in_admin().await.map_err(failed)?;
+    let catalog = crate::server::admin::catalog(&app_state().store)
+        .await
+        .map_err(|e| failed(e.into()))?;
+    Ok(SignedIn::new(&admin, catalog))
+}
+
+/// Adds a partner without a key; `slug` is its short name in addresses and the API.
+#[server(endpoint = "admin-add-partner")]
+pub async fn add_partner(slug: String, name: String, description: String) -> Result<(), AppError> {
+    use crate::api::context::{app_state, failed, signed_in_admin};
+    use crate::domain::partner_entry::NewPartner;
+    let admin = signed_in_admin().await.map_err(failed)?;
+    let partner =
+        NewPartner::parse(&slug, &name, &description).map_err(|e| failed(AppError::BadInput(e.to_string())))?;
+    crate::server::admin::add(&app_state().store, admin.id, &partner)
+        .await
+        .map_err(|e| failed(e.into()))
+}
+
+/// Changes a partner's description, and nothing else about it.
+#[server(endpoint = "admin-describe-partner")]
+pub async fn describe_partner(partner: String, description: String) -> Result<(), AppError> {
+    use crate::api::context::{app_state, failed, signed_in_admin};
+    use crate::domain::partner_entry::PartnerDescription;
+    let admin = signed_in_admin().await.map_err(failed)?;
+    let slug = partner_slug(&partner).map_err(failed)?;
+    let description = PartnerDescription::parse(&description).map_err(|e| failed(AppError::BadInput(e.to_string())))?;
+    crate::server::admin::describe(&app_state().store, admin.id, &slug, &description)
+        .await
+        .map_err(|e| failed(e.into()))
+}
+
+/// Retires a partner: its key stops working at once, and no new grant can name it.
+#[server(endpoint = "admin-retire-partner")]
+pub async fn retire_partner(partner: String) -> Result<(), AppError> {
+    use crate::api::context::{app_state, failed, signed_in_admin};
+    let admin = signed_in_admin().await.map_err(failed)?;
+    let slug = partner_slug(&partner).map_err(failed)?;
+    crate::server::admin::retire(&app_state().store, admin.id, &slug)
+        .await
+        .map_err(|e| failed(e.into()))
+}

@@ -1,0 +1,56 @@
+//! Names the partner API looks up on every check that never change while the app runs: the
+//! data categories (fixed by migrations) and which user a handle names (handles are never
+//! reused or renamed). Caching them is safe on any number of instances. Grant states are never
+//! cached: a revocation must be denied by the very next check.
+
+use crate::server::storage::catalog::CatalogEntry;
+use crate::server::storage::{Store, StoreError};
+use std::collections::HashMap;
+use std::sync::RwLock;
+use tokio::sync::OnceCell;
+
+/// Past this many handles the cache starts over, so memory stays bounded.
+const MOST_HANDLES: usize = 1_000_000;
+
+#[derive(Default)]
+pub struct LookupCache {
+    categories: OnceCell<Vec<CatalogEntry>>,
+    user_ids: RwLock<HashMap<String, i64>>,
+}
+
+impl LookupCache {
+    pub async fn categories(&self, store: &Store) -> Result<&[CatalogEntry], StoreError> {
+        Ok(self.categories.get_or_try_init(|| store.categories()).await?.as_slice())
+    }
+
+    /// The user id of each known handle; unknown handles are simply absent (and not cached,
+    /// so a user created later is found).
+    pub async fn user_ids(&self, store: &Store, handles: &[&str]) -> Result<HashMap<String, i64>, StoreError> {
+        let mut found = HashMap::with_capacity(handles.len());
+        let mut missing = Vec::new();
+        {
+            let cached = self.user_ids.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+            for handle in handles {
+                match cached.get(*handle) {
+                    Some(id) => {
+                        found.insert((*handle).to_owned(), *id);
+                    }
+                    None => missing.push(*handle),
+                }
+            }
+        }
+        if missing.is_empty() {
+            return Ok(found);
+        }
+        let fetched = store.user_ids_by_handles(&missing).await?;
+        let mut cached = self.user_ids.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if cached.len() + fetched.len() > MOST_HANDLES {
+            cached.clear();
+        }
+        for (handle, id) in fetched {
+            cached.insert(handle.clone(), id);
+            found.insert(handle, id);
+        }
+        Ok(found)
+    }
+}
