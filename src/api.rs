@@ -1,10 +1,10 @@
 //! Server functions the pages call. Each one is thin: check who is asking, parse the input
 //! into domain types, call the store, shape the answer.
 
-#[cfg(feature = "ssr")]
-mod context;
 pub mod activity;
 pub mod admin;
+#[cfg(feature = "ssr")]
+mod context;
 pub mod dashboard;
 pub mod error;
 pub mod history;

@@ -1,9 +1,9 @@
 //! Server-only plumbing: configuration, state, sign-in, the partner API and storage.
 
-pub mod app;
 pub mod activity;
 pub mod admin;
 pub mod admin_key_page;
+pub mod app;
 pub mod auth;
 pub mod bench;
 pub mod bench_floor;
@@ -25,5 +25,5 @@ pub mod security_headers;
 pub mod session;
 pub mod simulate;
 pub mod state;
-pub mod support;
 pub mod storage;
+pub mod support;

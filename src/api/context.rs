@@ -34,7 +34,7 @@ pub async fn signed_in_admin() -> Result<UserRecord, AppError> {
     let user = signed_in_user().await?;
     if !user.role.is_admin() {
         tracing::warn!(user_id = user.id, "a non-admin account asked for the partner catalog");
-        return Err(AppError::Forbidden);
+        return Err(AppError::AdminsOnly);
     }
     Ok(user)
 }

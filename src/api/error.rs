@@ -15,6 +15,8 @@ pub enum AppError {
     NotFound(String),
     #[error("This page is for support staff only.")]
     Forbidden,
+    #[error("This page is for admins only.")]
+    AdminsOnly,
     #[error("The consent store cannot be reached right now. Nothing was changed; please try again in a moment.")]
     Unavailable,
     #[error("Something went wrong on our side. Nothing was changed; please try again.")]
@@ -27,7 +29,7 @@ impl AppError {
             AppError::NotSignedIn => 401,
             AppError::BadInput(_) => 400,
             AppError::NotFound(_) => 404,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::AdminsOnly => 403,
             AppError::Unavailable => 503,
             AppError::Internal => 500,
         }

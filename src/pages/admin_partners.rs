@@ -22,25 +22,8 @@ pub fn AdminPartnersPage() -> impl IntoView {
     }
 }
 
-/// Support staff are refused like everyone else who is not an admin, with words that say so
-/// (the shared refusal speaks of the support console).
 fn admin_only(loaded: Result<SignedIn<PartnerCatalog>, AppError>) -> AnyView {
-    match loaded {
-        Err(AppError::Forbidden) => view! {
-            <main id="main" class="page">
-                <h1>"Partner catalog"</h1>
-                <p role="alert" class="problem">"This page is for admins only."</p>
-                <p><a href="/">"Back to your data"</a></p>
-            </main>
-        }
-        .into_any(),
-        other => signed_in_page(
-            other,
-            "Partner catalog",
-            Some(("/admin/partners", "Try again")),
-            catalog,
-        ),
-    }
+    signed_in_page(loaded, "Partner catalog", Some(("/", "Back to your data")), catalog)
 }
 
 fn catalog(page: SignedIn<PartnerCatalog>) -> impl IntoView {

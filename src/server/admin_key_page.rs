@@ -38,12 +38,7 @@ fn html(status: StatusCode, view: impl IntoView + 'static) -> Response {
 
 fn problem(error: AppError) -> Response {
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let message = match error {
-        // The shared refusal speaks of the support console; this is the admins' page.
-        AppError::Forbidden => "This page is for admins only.".to_owned(),
-        other => other.to_string(),
-    };
-    html(status, key_problem_document(message))
+    html(status, key_problem_document(error.to_string()))
 }
 
 pub async fn create_key(State(state): State<AppState>, Path(slug): Path<String>, headers: HeaderMap) -> Response {
@@ -51,7 +46,7 @@ pub async fn create_key(State(state): State<AppState>, Path(slug): Path<String>,
         Ok(Some(user)) if user.role.is_admin() => user,
         Ok(Some(user)) => {
             tracing::warn!(user_id = user.id, "a non-admin account asked for a partner key");
-            return problem(AppError::Forbidden);
+            return problem(AppError::AdminsOnly);
         }
         Ok(None) => return problem(AppError::NotSignedIn),
         Err(error) => return problem(error.into()),

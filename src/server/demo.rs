@@ -216,12 +216,12 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
         if store.user_by_email(email).await?.is_none() {
             add_demo_user(store, email, password, name).await?;
         }
-    for (email, password, name, role) in DEMO_STAFF {
-        if store.user_by_email(email).await?.is_none() {
-            let (user_id, _) = add_user(store, email, password, name).await?;
-            store.set_role(user_id, *role).await?;
+        for (email, password, name, role) in DEMO_STAFF {
+            if store.user_by_email(email).await?.is_none() {
+                let (user_id, _) = add_user(store, email, password, name).await?;
+                store.set_role(user_id, *role).await?;
+            }
         }
-    }
     }
     // A partner that has a key keeps it: a key made with `partner-key create` survives restarts.
     let partners = store.partners().await?;

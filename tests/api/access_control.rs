@@ -150,7 +150,11 @@ async fn every_route_gives_each_caller_exactly_what_it_may(app: TestApp) {
             vec![("partner", "access-test".into()), ("description", "Described.".into())],
             admin_call,
         ),
-        call("/api/admin-retire-partner", vec![("partner", "access-test".into())], admin_call),
+        call(
+            "/api/admin-retire-partner",
+            vec![("partner", "access-test".into())],
+            admin_call,
+        ),
     ];
 
     let callers = [

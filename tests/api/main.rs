@@ -1,16 +1,19 @@
 //! Integration tests: the real app on port 0 with its own fresh database, on SQLite and on
 //! PostgreSQL, driven over HTTP as a browser or a partner would.
 
-mod bench_floor;
 mod access_control;
-mod admin;
 mod activity;
+mod admin;
+mod bench_floor;
+mod common_passwords;
 mod durability;
 mod expiry;
 mod helpers;
 mod history;
+mod https_mode;
 mod ledger;
 mod load_seed;
+mod log_injection;
 mod outage;
 mod partner_api;
 mod partner_batch;
@@ -22,8 +25,5 @@ mod sessions;
 mod sign_in;
 mod simulate;
 mod support;
-mod web_security;
-mod common_passwords;
-mod https_mode;
-mod log_injection;
 mod throttle;
+mod web_security;

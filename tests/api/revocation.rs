@@ -55,7 +55,11 @@ async fn revoking_one_grant_never_touches_another(app: TestApp) {
         vec![("spotify".into(), "messages".into(), "read".into(), "withdrawn".into())]
     );
     assert_eq!(
-        app.grant_states("bob").await.iter().filter(|g| g.3 == "withdrawn").count(),
+        app.grant_states("bob")
+            .await
+            .iter()
+            .filter(|g| g.3 == "withdrawn")
+            .count(),
         0,
         "another user's grants are untouched"
     );
