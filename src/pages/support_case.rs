@@ -66,7 +66,12 @@ fn open_form(person: &PersonSummary) -> impl IntoView {
 fn opened(case: &SupportCase) -> impl IntoView {
     let person = &case.person;
     let name = person.name.clone();
-    let grants = case.dashboard.as_ref().map(|dashboard| grant_list(dashboard, person));
+    // Each part is erased to AnyView: one nested view type for the whole page is deeper than
+    // the compiler's layout limit in the browser build.
+    let grants = case
+        .dashboard
+        .as_ref()
+        .map(|dashboard| grant_list(dashboard, person).into_any());
     let history_rows = case
         .history
         .iter()
@@ -80,7 +85,8 @@ fn opened(case: &SupportCase) -> impl IntoView {
                 </tr>
             }
         })
-        .collect_view();
+        .collect_view()
+        .into_any();
     let activity = case.activity.clone().map(|activity| {
         let attempts = activity
             .attempts_after_end
@@ -101,6 +107,7 @@ fn opened(case: &SupportCase) -> impl IntoView {
             <ul>{attempts}</ul>
             {charts}
         }
+        .into_any()
     });
     view! {
         <h1>{format!("{name}'s permissions")}</h1>
