@@ -39,7 +39,7 @@ test('a double click on a revoke button revokes once', async ({ page }) => {
   await expect(page.getByRole('status')).toHaveText('Revoked: Microsoft Bing can no longer read your friends.');
   await page.goto('/history');
   // 14 demo grants, one expiry, plus exactly one withdrawal.
-  await expect(page.getByRole('table')).toHaveAccessibleName(/\(14 in all\)/);
+  await expect(page.getByRole('table')).toHaveAccessibleName(/\(16 in all\)/);
 });
 
 test('the pressed button says it is working until the answer comes', async ({ page }) => {

@@ -179,10 +179,12 @@ test('History, reached from the main navigation, lists the withdrawal and the re
   expect(rows[1]).toMatchObject({ what: "You withdrew Spotify's read access to your messages.", who: 'You' });
   expect(rows[0].when, 'the re-grant has a time').not.toBe('');
   expect(rows[1].when, 'the withdrawal has a time').not.toBe('');
-  // The withdrawal is no longer the grant's newest event: nothing to allow again.
+  // The withdrawal is no longer the grant's newest event: nothing to allow again. The only
+  // "Allow again" left is for the Yandex grant that expired in 2017.
   expect(rows[0].action).toBe('');
   expect(rows[1].action).toBe('');
-  await expect(page.getByRole('button', { name: /^Allow again\b/ })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /^Allow again\b/ })).toHaveCount(1);
+  await expect(page.getByRole('button', { name: 'Allow again for Yandex to read your friends', exact: true })).toHaveCount(1);
   // One page: no pager links.
   const pager = page.getByRole('navigation', { name: 'History pages' });
   await expect(pager.getByRole('link')).toHaveCount(0);
@@ -320,7 +322,8 @@ test('the JSON export is the whole chained ledger in DPV words, and the CSV has 
       expect(event, `event ${JSON.stringify(event)} has ${field}`).toHaveProperty(field);
     }
     expect(DPV_STATUSES, `status of event ${event.event_id}`).toContain(event.status);
-    expect(event.actor).toBe('user');
+    // The person acted, except for the demo grant that expired by itself in 2017.
+    expect(event.actor).toBe(event.status === 'Expired' ? 'system' : 'user');
     expect(typeof event.hash).toBe('string');
     expect(event.hash.length).toBeGreaterThan(0);
     expect(Number.isNaN(Date.parse(event.at)), `at = ${event.at}`).toBe(false);
@@ -332,7 +335,9 @@ test('the JSON export is the whole chained ledger in DPV words, and the CSV has 
     expect(events[i].prev_hash, `prev_hash of event ${events[i].event_id}`).toBe(events[i - 1].hash);
   }
   expect(new Set(events.map((e: any) => e.hash)).size, 'hashes are distinct').toBe(events.length);
-  expect(events.filter((e: any) => e.status === 'Given')).toHaveLength(DEMO_EVENTS + 1);
+  // Every demo event is a grant except the one expiry; then the re-grant.
+  expect(events.filter((e: any) => e.status === 'Given')).toHaveLength(DEMO_EVENTS);
+  expect(events.filter((e: any) => e.status === 'Expired')).toMatchObject([{ partner: 'yandex', actor: 'system' }]);
   expect(events[events.length - 2]).toMatchObject({
     partner: 'spotify',
     category: 'messages',
