@@ -2,6 +2,10 @@
 
 use super::Store;
 use super::error::StoreResult;
+use super::sql_lists::value_rows;
+
+/// Rows per INSERT statement: few round trips, well under both engines' parameter limits.
+const ROWS_PER_STATEMENT: usize = 200;
 use crate::domain::access::Access;
 
 /// One partner question about one access of one user.
@@ -61,50 +65,60 @@ impl Store {
     /// Writes refused attempts in one transaction, committed before this returns.
     pub async fn insert_refused_attempts(&self, attempts: &[RefusedAttempt]) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        for attempt in attempts {
-            sqlx::query(
+        for chunk in attempts.chunks(ROWS_PER_STATEMENT) {
+            let statement = format!(
                 "INSERT INTO refused_attempts (user_id, partner_id, category_id, access, reason, ended_at, at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(attempt.key.user_id)
-            .bind(attempt.key.partner_id)
-            .bind(attempt.key.category_id)
-            .bind(attempt.key.access.as_str())
-            .bind(attempt.reason)
-            .bind(attempt.ended_at)
-            .bind(attempt.at)
-            .execute(&mut *tx)
-            .await?;
+                 VALUES {}",
+                value_rows(chunk.len(), 7)
+            );
+            // Only numbered placeholders are spliced in; every value is bound.
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(statement));
+            for attempt in chunk {
+                query = query
+                    .bind(attempt.key.user_id)
+                    .bind(attempt.key.partner_id)
+                    .bind(attempt.key.category_id)
+                    .bind(attempt.key.access.as_str())
+                    .bind(attempt.reason)
+                    .bind(attempt.ended_at)
+                    .bind(attempt.at);
+            }
+            query.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())
     }
 
-    /// Adds counted decisions to their hours, in one transaction.
+    /// Adds counted decisions to their hours, in one transaction of multi-row upserts (the
+    /// keys of one flush are distinct, as PostgreSQL requires of one statement).
     pub async fn add_decision_counts(&self, tallies: &[(AccessKey, i64, HourTally)]) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        for (key, hour_start, tally) in tallies {
-            sqlx::query(
+        for chunk in tallies.chunks(ROWS_PER_STATEMENT) {
+            let statement = format!(
                 "INSERT INTO decision_counts \
                  (user_id, partner_id, category_id, access, hour_start, allowed, denied, last_allowed_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 VALUES {} \
                  ON CONFLICT (user_id, partner_id, category_id, access, hour_start) DO UPDATE SET \
                  allowed = decision_counts.allowed + excluded.allowed, \
                  denied = decision_counts.denied + excluded.denied, \
                  last_allowed_at = CASE WHEN decision_counts.last_allowed_at IS NULL \
                  OR excluded.last_allowed_at > decision_counts.last_allowed_at \
                  THEN excluded.last_allowed_at ELSE decision_counts.last_allowed_at END",
-            )
-            .bind(key.user_id)
-            .bind(key.partner_id)
-            .bind(key.category_id)
-            .bind(key.access.as_str())
-            .bind(*hour_start)
-            .bind(tally.allowed)
-            .bind(tally.denied)
-            .bind(tally.last_allowed_at)
-            .execute(&mut *tx)
-            .await?;
+                value_rows(chunk.len(), 8)
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(statement));
+            for (key, hour_start, tally) in chunk {
+                query = query
+                    .bind(key.user_id)
+                    .bind(key.partner_id)
+                    .bind(key.category_id)
+                    .bind(key.access.as_str())
+                    .bind(*hour_start)
+                    .bind(tally.allowed)
+                    .bind(tally.denied)
+                    .bind(tally.last_allowed_at);
+            }
+            query.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())

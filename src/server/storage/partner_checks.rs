@@ -3,17 +3,10 @@
 
 use super::Store;
 use super::error::{StoreError, StoreResult};
+use super::sql_lists::placeholders;
 use crate::domain::access::Access;
 use crate::domain::decision::{GrantState, GrantStatus};
 use std::collections::{BTreeSet, HashMap};
-
-/// `$first, $first+1, ...`: one placeholder per value of an `IN (...)` list.
-fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 fn undecodable(what: &str, raw: &str) -> StoreError {
     StoreError::Database(sqlx::Error::Decode(format!("unknown {what} {raw}").into()))
