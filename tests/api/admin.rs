@@ -450,3 +450,21 @@ async fn the_record_of_admin_actions_is_append_only(app: TestApp) {
     assert_eq!(record(&app).await.len(), 1);
 }
 on_both_engines!(the_record_of_admin_actions_is_append_only);
+
+async fn a_retired_partner_cannot_be_allowed_again_and_the_person_is_told_why(app: TestApp) {
+    use who_can_see::domain::slug::Slug;
+    let cookie = app.sign_in(crate::helpers::ALICE).await;
+    let grant = app.grant_id("alice", "spotify", "messages", "read").await;
+    app.revoke(&cookie, &[("grant", &grant.to_string())]).await;
+    let admin = app.user_id("admin").await;
+    let spotify = Slug::parse("spotify", "partner").unwrap();
+    assert!(app.store.retire_partner(admin, &spotify, 1_000).await.unwrap());
+    let before = app.ledger_length("alice").await;
+
+    let response = app.allow_again(&cookie, grant).await;
+    assert_eq!(response.status(), 400);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("Spotify has left the partner catalog"), "{body}");
+    assert_eq!(app.ledger_length("alice").await, before, "nothing written");
+}
+on_both_engines!(a_retired_partner_cannot_be_allowed_again_and_the_person_is_told_why);

@@ -90,3 +90,20 @@ async fn an_unknown_partner_gets_a_clear_error_and_nothing_changes(app: TestApp)
     assert_eq!(status_with_key(&app, "demo-key-spotify").await, 200);
 }
 on_both_engines!(an_unknown_partner_gets_a_clear_error_and_nothing_changes);
+
+async fn a_retired_partner_cannot_get_a_key(app: TestApp) {
+    use who_can_see::domain::slug::Slug;
+    let admin = app.user_id("admin").await;
+    let yahoo = Slug::parse("yahoo", "partner").unwrap();
+    assert!(app.store.retire_partner(admin, &yahoo, 1_000).await.unwrap());
+    let before = app.store.partner_key_hashes().await.unwrap();
+    let (ok, stdout, stderr) = create_key(&app, "yahoo");
+    assert!(!ok, "exits non-zero");
+    assert!(stdout.is_empty(), "no key printed: {stdout}");
+    assert!(
+        stderr.contains("yahoo is retired, so it cannot have an API key."),
+        "{stderr}"
+    );
+    assert_eq!(app.store.partner_key_hashes().await.unwrap(), before);
+}
+on_both_engines!(a_retired_partner_cannot_get_a_key);

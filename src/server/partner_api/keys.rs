@@ -8,6 +8,8 @@ use crate::server::storage::{Store, StoreError};
 pub enum KeyError {
     #[error("There is no partner called \u{201c}{slug}\u{201d}. Partners: {known}.")]
     UnknownPartner { slug: String, known: String },
+    #[error("{slug} is retired, so it cannot have an API key.")]
+    RetiredPartner { slug: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -20,12 +22,18 @@ pub async fn rotate_key(store: &Store, partner_slug: &str) -> Result<String, Key
     match store.set_partner_key_hash(partner_slug, &hash_token(&key)).await {
         Ok(()) => Ok(key),
         Err(StoreError::NotFound(_)) => {
-            let partners = store.partners().await?;
-            let known = partners.iter().map(|p| p.slug.as_str()).collect::<Vec<_>>().join(", ");
-            Err(KeyError::UnknownPartner {
-                slug: partner_slug.chars().take(60).collect(),
-                known,
-            })
+            let catalog = store.partner_catalog().await?;
+            let slug: String = partner_slug.chars().take(60).collect();
+            if catalog.iter().any(|p| p.slug == partner_slug && p.retired_at.is_some()) {
+                return Err(KeyError::RetiredPartner { slug });
+            }
+            let known = catalog
+                .iter()
+                .filter(|p| p.retired_at.is_none())
+                .map(|p| p.slug.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            Err(KeyError::UnknownPartner { slug, known })
         }
         Err(other) => Err(other.into()),
     }

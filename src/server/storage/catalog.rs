@@ -41,8 +41,10 @@ impl Store {
         Ok(row.map(entry))
     }
 
+    /// Sets the key of a partner in the catalog; a retired partner is `NotFound` here, because
+    /// it can never use a key.
     pub async fn set_partner_key_hash(&self, partner_slug: &str, key_hash: &str) -> StoreResult<()> {
-        let updated = sqlx::query("UPDATE partners SET api_key_hash = $1 WHERE slug = $2")
+        let updated = sqlx::query("UPDATE partners SET api_key_hash = $1 WHERE slug = $2 AND retired_at IS NULL")
             .bind(key_hash)
             .bind(partner_slug)
             .execute(&self.pool)

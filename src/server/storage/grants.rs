@@ -328,6 +328,7 @@ impl Store {
         let changed: Option<(i64, i64, String, String)> = sqlx::query_as(
             "UPDATE grants SET status = 'active', granted_at = $1, changed_at = $1, expires_at = NULL \
              WHERE id = $2 AND user_id = $3 AND status <> 'active' \
+             AND partner_id IN (SELECT id FROM partners WHERE retired_at IS NULL) \
              RETURNING partner_id, category_id, access, purpose",
         )
         .bind(now)
@@ -336,9 +337,21 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let Some((partner_id, category_id, access, purpose)) = changed else {
-            return match grant_belongs_to(&mut tx, grant_id, user_id).await? {
-                true => Ok(AllowedAgain::AlreadyActive),
-                false => Err(StoreError::NotFound("grant")),
+            // Nothing changed: not this user's grant, a retired partner's, or already active.
+            let partner: Option<(String, Option<i64>)> = sqlx::query_as(
+                "SELECT p.name, p.retired_at FROM grants g JOIN partners p ON p.id = g.partner_id \
+                 WHERE g.id = $1 AND g.user_id = $2",
+            )
+            .bind(grant_id)
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            return match partner {
+                None => Err(StoreError::NotFound("grant")),
+                Some((name, Some(_))) => Err(StoreError::UnknownName(format!(
+                    "{name} has left the partner catalog, so it cannot be allowed again."
+                ))),
+                Some((_, None)) => Ok(AllowedAgain::AlreadyActive),
             };
         };
         let event = NewEvent {
