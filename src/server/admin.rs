@@ -5,7 +5,7 @@ use crate::domain::admin::{AdminActionView, PartnerCatalog, PartnerListing};
 use crate::domain::partner_entry::{NewPartner, PartnerDescription};
 use crate::domain::slug::Slug;
 use crate::server::clock::{human_date, human_date_time, now_ms};
-use crate::server::session::{hash_token, new_token};
+use crate::server::session::hash_token;
 use crate::server::storage::admin::KeyChange;
 use crate::server::storage::{Store, StoreError};
 
@@ -121,8 +121,7 @@ pub struct NewKey {
 /// Gives the partner a new random key; its previous key stops working at once. Only the
 /// key's hash is stored, so the answer to this call is the one time anyone sees it.
 pub async fn new_key(store: &Store, admin_id: i64, slug: &Slug) -> Result<NewKey, CatalogError> {
-    // Same shape as `partner-key create`: a prefix secret scanners recognise, then 256 random bits.
-    let key = format!("wcs_{}", new_token());
+    let key = crate::server::partner_api::new_partner_key();
     let change = store
         .replace_partner_key(admin_id, slug, &hash_token(&key), now_ms())
         .await?;

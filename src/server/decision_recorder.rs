@@ -23,8 +23,8 @@ pub const FLUSH_EVERY: Duration = Duration::from_secs(1);
 
 pub struct DecisionRecorder {
     store: Store,
-    enabled: bool,
     pending: Mutex<HashMap<(AccessKey, i64), HourTally>>,
+    /// The group-commit writer; `None` when recording is off.
     refusals: Option<mpsc::UnboundedSender<WaitingRefusals>>,
 }
 
@@ -93,7 +93,6 @@ impl DecisionRecorder {
         DecisionRecorder {
             refusals: enabled.then(|| spawn_refusal_writer(store.clone())),
             store,
-            enabled,
             pending: Mutex::new(HashMap::new()),
         }
     }
@@ -101,9 +100,9 @@ impl DecisionRecorder {
     /// Records the decisions of one request, each asked at `at`. Refused attempts are committed
     /// before this returns; if that fails the caller must not answer as if it succeeded.
     pub async fn record(&self, decisions: &[(AccessKey, Decision)], at: i64) -> StoreResult<()> {
-        if !self.enabled {
+        let Some(writer) = &self.refusals else {
             return Ok(());
-        }
+        };
         let attempts: Vec<RefusedAttempt> = decisions
             .iter()
             .filter_map(|(key, decision)| {
@@ -117,10 +116,7 @@ impl DecisionRecorder {
             .collect();
         if !attempts.is_empty() {
             let (committed, answer) = oneshot::channel();
-            let queued = self
-                .refusals
-                .as_ref()
-                .is_some_and(|writer| writer.send(WaitingRefusals { attempts, committed }).is_ok());
+            let queued = writer.send(WaitingRefusals { attempts, committed }).is_ok();
             // Not committed means not answered: the caller reports the store as unavailable.
             if !queued || !answer.await.unwrap_or(false) {
                 return Err(StoreError::Unavailable(sqlx::Error::PoolClosed));

@@ -14,7 +14,7 @@ mod request;
 pub use answer::{CheckAnswer, Verdict};
 pub use check_batch::{CheckBatchAnswer, CheckBatchRequest, MAX_QUESTIONS};
 pub use error::{ApiError, ApiErrorBody, ErrorCode};
-pub use keys::{KeyError, rotate_key};
+pub use keys::{KeyError, new_partner_key, rotate_key};
 pub use openapi::{document, router};
 pub use questions::CheckRequest;
 

@@ -54,6 +54,10 @@ pub async fn open(store: &Store, agent_id: i64, user_id: i64, ticket: Option<&st
 /// Whether the agent's latest opening of this person's data is recent enough to act on.
 pub async fn is_open(store: &Store, agent_id: i64, user_id: i64) -> Result<bool, StoreError> {
     person(store, user_id).await?;
+    opened_recently(store, agent_id, user_id).await
+}
+
+async fn opened_recently(store: &Store, agent_id: i64, user_id: i64) -> Result<bool, StoreError> {
     Ok(store
         .last_support_view(agent_id, user_id)
         .await?
@@ -64,7 +68,7 @@ pub async fn is_open(store: &Store, agent_id: i64, user_id: i64) -> Result<bool,
 pub async fn case(store: &Store, agent_id: i64, user_id: i64) -> Result<SupportCase, StoreError> {
     let found = person(store, user_id).await?;
     let now = now_ms();
-    if !is_open(store, agent_id, user_id).await? {
+    if !opened_recently(store, agent_id, user_id).await? {
         return Ok(SupportCase {
             person: summary(found),
             opened: false,

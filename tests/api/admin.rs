@@ -29,16 +29,6 @@ async fn record(app: &TestApp) -> Vec<AdminActionRecord> {
     app.store.recent_admin_actions(1000).await.unwrap()
 }
 
-async fn status_with_key(app: &TestApp, key: &str) -> u16 {
-    app.check(
-        key,
-        json!({ "user": "alice", "category": "messages", "access": "read" }),
-    )
-    .await
-    .status()
-    .as_u16()
-}
-
 /// Presses "Create a new key" / "Rotate the key" as the browser's plain form does.
 async fn press_key_button(app: &TestApp, cookie: &str, slug: &str) -> reqwest::Response {
     app.client
@@ -136,22 +126,22 @@ on_both_engines!(an_admin_adds_a_partner_and_changes_its_description_on_the_reco
 async fn a_key_made_on_the_web_works_at_once_and_the_old_one_stops(app: TestApp) {
     let admin = app.sign_in(ADMIN).await;
     let started = now_ms();
-    assert_eq!(status_with_key(&app, "demo-key-spotify").await, 200);
+    assert_eq!(app.status_with_key("demo-key-spotify").await, 200);
     let first = new_key(&app, &admin, "spotify").await;
-    assert_eq!(status_with_key(&app, &first).await, 200);
-    assert_eq!(status_with_key(&app, "demo-key-spotify").await, 401);
+    assert_eq!(app.status_with_key(&first).await, 200);
+    assert_eq!(app.status_with_key("demo-key-spotify").await, 401);
     assert_recorded(&app, AdminAction::KeyRotated, "spotify", started).await;
 
     let second = new_key(&app, &admin, "spotify").await;
     assert_ne!(first, second);
     assert_eq!(
-        status_with_key(&app, &first).await,
+        app.status_with_key(&first).await,
         401,
         "rotating ends the old key at once"
     );
-    assert_eq!(status_with_key(&app, &second).await, 200);
+    assert_eq!(app.status_with_key(&second).await, 200);
     assert_eq!(
-        status_with_key(&app, "demo-key-netflix").await,
+        app.status_with_key("demo-key-netflix").await,
         200,
         "other partners keep theirs"
     );
@@ -206,7 +196,7 @@ async fn a_key_request_from_another_site_is_refused_and_changes_nothing(app: Tes
         .unwrap();
     assert_eq!(response.status(), 403);
     assert!(!response.text().await.unwrap().contains("wcs_"));
-    assert_eq!(status_with_key(&app, "demo-key-spotify").await, 200);
+    assert_eq!(app.status_with_key("demo-key-spotify").await, 200);
     assert_eq!(record(&app).await.len(), before);
 }
 on_both_engines!(a_key_request_from_another_site_is_refused_and_changes_nothing);
@@ -214,7 +204,7 @@ on_both_engines!(a_key_request_from_another_site_is_refused_and_changes_nothing)
 async fn retiring_a_partner_ends_its_key_at_once_and_keeps_its_grants_and_history(app: TestApp) {
     let admin = app.sign_in(ADMIN).await;
     let started = now_ms();
-    assert_eq!(status_with_key(&app, "demo-key-yahoo").await, 200);
+    assert_eq!(app.status_with_key("demo-key-yahoo").await, 200);
     let grants_before = app.grant_states("alice").await;
     let (status, body) = post(
         &app,
@@ -224,7 +214,7 @@ async fn retiring_a_partner_ends_its_key_at_once_and_keeps_its_grants_and_histor
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(status_with_key(&app, "demo-key-yahoo").await, 401);
+    assert_eq!(app.status_with_key("demo-key-yahoo").await, 401);
     let yahoo = partner(&app, "yahoo").await;
     assert!(yahoo.retired_at.is_some() && !yahoo.has_key);
     assert_recorded(&app, AdminAction::Retired, "yahoo", started).await;
@@ -256,7 +246,7 @@ async fn retiring_a_partner_ends_its_key_at_once_and_keeps_its_grants_and_histor
     assert!(app.store.give_grant(&grant, Actor::User(bob)).await.is_err());
     // A restart seeds demo keys for partners without one: a retired partner's stays dead.
     who_can_see::server::demo::seed(&app.store).await.unwrap();
-    assert_eq!(status_with_key(&app, "demo-key-yahoo").await, 401);
+    assert_eq!(app.status_with_key("demo-key-yahoo").await, 401);
 
     // Retiring twice, or a key for a retired partner: refused, nothing recorded.
     let recorded = record(&app).await.len();
@@ -279,7 +269,7 @@ async fn retiring_a_partner_ends_its_key_at_once_and_keeps_its_grants_and_histor
         page.contains("Yahoo is retired, so it cannot get an API key.") && !page.contains("wcs_"),
         "{page}"
     );
-    assert_eq!(status_with_key(&app, "demo-key-yahoo").await, 401);
+    assert_eq!(app.status_with_key("demo-key-yahoo").await, 401);
     assert_eq!(record(&app).await.len(), recorded);
 
     let page = app.page(&admin, "/admin/partners").await.text().await.unwrap();

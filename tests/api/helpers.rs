@@ -314,6 +314,17 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
+    /// The HTTP status of a check of Alice's message reads made with `key`.
+    pub async fn status_with_key(&self, key: &str) -> u16 {
+        self.check(
+            key,
+            serde_json::json!({ "user": "alice", "category": "messages", "access": "read" }),
+        )
+        .await
+        .status()
+        .as_u16()
+    }
+
     pub async fn user_id(&self, handle: &str) -> i64 {
         self.store
             .user_id_by_handle(handle)

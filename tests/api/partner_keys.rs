@@ -3,7 +3,6 @@
 
 use crate::helpers::TestApp;
 use crate::on_both_engines;
-use serde_json::json;
 
 /// Runs `who-can-see partner-key create <slug>` on the app's database: (success, stdout, stderr).
 fn create_key(app: &TestApp, slug: &str) -> (bool, String, String) {
@@ -20,18 +19,8 @@ fn create_key(app: &TestApp, slug: &str) -> (bool, String, String) {
     )
 }
 
-async fn status_with_key(app: &TestApp, key: &str) -> u16 {
-    app.check(
-        key,
-        json!({ "user": "alice", "category": "messages", "access": "read" }),
-    )
-    .await
-    .status()
-    .as_u16()
-}
-
 async fn a_new_key_works_at_once_and_the_old_one_stops(app: TestApp) {
-    assert_eq!(status_with_key(&app, "demo-key-spotify").await, 200);
+    assert_eq!(app.status_with_key("demo-key-spotify").await, 200);
     let (ok, first, stderr) = create_key(&app, "spotify");
     assert!(ok, "{stderr}");
     let random_part = first.strip_prefix("wcs_").expect("the key is printed alone");
@@ -39,20 +28,20 @@ async fn a_new_key_works_at_once_and_the_old_one_stops(app: TestApp) {
         random_part.len() >= 64 && random_part.chars().all(|c| c.is_ascii_hexdigit()),
         "{first}"
     );
-    assert_eq!(status_with_key(&app, &first).await, 200);
-    assert_eq!(status_with_key(&app, "demo-key-spotify").await, 401);
+    assert_eq!(app.status_with_key(&first).await, 200);
+    assert_eq!(app.status_with_key("demo-key-spotify").await, 401);
 
     let (ok, second, stderr) = create_key(&app, "spotify");
     assert!(ok, "{stderr}");
     assert_ne!(first, second);
     assert_eq!(
-        status_with_key(&app, &first).await,
+        app.status_with_key(&first).await,
         401,
         "rotating ends the old key at once"
     );
-    assert_eq!(status_with_key(&app, &second).await, 200);
+    assert_eq!(app.status_with_key(&second).await, 200);
     assert_eq!(
-        status_with_key(&app, "demo-key-netflix").await,
+        app.status_with_key("demo-key-netflix").await,
         200,
         "other partners keep theirs"
     );
@@ -73,9 +62,9 @@ async fn a_new_key_works_at_once_and_the_old_one_stops(app: TestApp) {
 
     // A restart seeds the demo data again: the key made on purpose must survive it.
     who_can_see::server::demo::seed(&app.store).await.unwrap();
-    assert_eq!(status_with_key(&app, &second).await, 200);
-    assert_eq!(status_with_key(&app, "demo-key-spotify").await, 401);
-    assert_eq!(status_with_key(&app, "demo-key-netflix").await, 200);
+    assert_eq!(app.status_with_key(&second).await, 200);
+    assert_eq!(app.status_with_key("demo-key-spotify").await, 401);
+    assert_eq!(app.status_with_key("demo-key-netflix").await, 200);
 }
 on_both_engines!(a_new_key_works_at_once_and_the_old_one_stops);
 
@@ -87,7 +76,7 @@ async fn an_unknown_partner_gets_a_clear_error_and_nothing_changes(app: TestApp)
     assert!(stderr.contains("no partner called \u{201c}nobody\u{201d}"), "{stderr}");
     assert!(stderr.contains("spotify"), "names the partners there are: {stderr}");
     assert_eq!(app.store.partner_key_hashes().await.unwrap(), before);
-    assert_eq!(status_with_key(&app, "demo-key-spotify").await, 200);
+    assert_eq!(app.status_with_key("demo-key-spotify").await, 200);
 }
 on_both_engines!(an_unknown_partner_gets_a_clear_error_and_nothing_changes);
 

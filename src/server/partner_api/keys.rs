@@ -14,11 +14,15 @@ pub enum KeyError {
     Store(#[from] StoreError),
 }
 
+/// A new partner API key: a prefix secret scanners and people recognise, then 256 random bits.
+pub fn new_partner_key() -> String {
+    format!("wcs_{}", new_token())
+}
+
 /// Gives the partner a new random key and returns it; its previous key stops working at once.
 /// Only the key's hash is stored, so this is the one time anyone sees it.
 pub async fn rotate_key(store: &Store, partner_slug: &str) -> Result<String, KeyError> {
-    // The prefix lets secret scanners and people recognise a leaked key; 256 random bits follow.
-    let key = format!("wcs_{}", new_token());
+    let key = new_partner_key();
     match store.set_partner_key_hash(partner_slug, &hash_token(&key)).await {
         Ok(()) => Ok(key),
         Err(StoreError::NotFound(_)) => {
