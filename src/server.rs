@@ -8,6 +8,7 @@ pub mod auth;
 pub mod bench;
 pub mod bench_floor;
 pub mod body_limit;
+pub mod cache_warmer;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -8,7 +8,7 @@ use crate::server::decision_recorder::DecisionRecorder;
 use crate::server::security_headers::{add_security_headers, refuse_cross_site_posts};
 use crate::server::state::{AppState, Settings};
 use crate::server::storage::Store;
-use crate::server::{admin_key_page, auth, bench_floor, demo, expiry_sweeper, export, partner_api};
+use crate::server::{admin_key_page, auth, bench_floor, cache_warmer, demo, expiry_sweeper, export, partner_api};
 use anyhow::Context;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -84,7 +84,7 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let sweeper = expiry_sweeper::spawn(self.state.store.clone(), self.expiry_sweep_every);
-        let flusher = DecisionRecorder::spawn_flusher(self.state.recorder.clone());
+        let warmer = cache_warmer::spawn(self.state.store.clone(), self.state.lookups.clone());
         // Small answers go out at once instead of waiting on Nagle's algorithm for more bytes.
         let listener = self.listener.tap_io(|stream| {
             if let Err(error) = stream.set_nodelay(true) {
@@ -99,11 +99,9 @@ impl Application {
         .await
         .context("The server stopped with an error");
         sweeper.abort();
-        flusher.abort();
+        warmer.abort();
         // What was counted in the last second is written before the process ends.
-        if let Err(error) = self.state.recorder.flush().await {
-            crate::server::error::log_store_error(&error);
-        }
+        self.state.recorder.stop().await;
         served
     }
 }

@@ -1,7 +1,7 @@
 //! Names the partner API looks up on every check that never change while the app runs: the
 //! data categories (fixed by migrations) and which user a handle names (handles are never
-//! reused or renamed). Caching them is safe on any number of instances. Grant states are never
-//! cached: a revocation must be denied by the very next check.
+//! reused or renamed). Caching them is safe on any number of instances. Grant states are cached
+//! only by the store itself, which forgets a user's grants whenever it writes them.
 
 use crate::server::storage::catalog::CatalogEntry;
 use crate::server::storage::{Store, StoreError};
@@ -21,6 +21,18 @@ pub struct LookupCache {
 impl LookupCache {
     pub async fn categories(&self, store: &Store) -> Result<&[CatalogEntry], StoreError> {
         Ok(self.categories.get_or_try_init(|| store.categories()).await?.as_slice())
+    }
+
+    /// Remembers handles read in bulk (when a server warms up); returns false once full.
+    pub fn remember(&self, users: impl IntoIterator<Item = (i64, String)>) -> bool {
+        let mut cached = self.user_ids.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        for (id, handle) in users {
+            if cached.len() >= MOST_HANDLES {
+                return false;
+            }
+            cached.insert(handle, id);
+        }
+        true
     }
 
     /// The user id of each known handle; unknown handles are simply absent (and not cached,

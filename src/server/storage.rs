@@ -2,12 +2,15 @@
 //! with `$n` placeholders, which both engines accept, and times are Unix milliseconds.
 
 pub mod activity;
+pub mod activity_writer;
 pub mod admin;
 pub mod catalog;
 pub mod error;
 pub mod expiry;
+pub mod grant_cache;
 pub mod grants;
 pub mod history;
+pub mod key_cache;
 pub mod ledger;
 pub mod partner_checks;
 pub mod pool;

@@ -5,6 +5,7 @@ mod access_control;
 mod activity;
 mod admin;
 mod bench_floor;
+mod check_cache;
 mod common_passwords;
 mod durability;
 mod expiry;

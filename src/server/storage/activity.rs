@@ -2,10 +2,6 @@
 
 use super::Store;
 use super::error::StoreResult;
-use super::sql_lists::value_rows;
-
-/// Rows per INSERT statement: few round trips, well under both engines' parameter limits.
-const ROWS_PER_STATEMENT: usize = 200;
 use crate::domain::access::Access;
 
 /// One partner question about one access of one user.
@@ -62,68 +58,6 @@ fn access_of(raw: &str) -> StoreResult<Access> {
 }
 
 impl Store {
-    /// Writes refused attempts in one transaction, committed before this returns.
-    pub async fn insert_refused_attempts(&self, attempts: &[RefusedAttempt]) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
-        for chunk in attempts.chunks(ROWS_PER_STATEMENT) {
-            let statement = format!(
-                "INSERT INTO refused_attempts (user_id, partner_id, category_id, access, reason, ended_at, at) \
-                 VALUES {}",
-                value_rows(chunk.len(), 7)
-            );
-            // Only numbered placeholders are spliced in; every value is bound.
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(statement));
-            for attempt in chunk {
-                query = query
-                    .bind(attempt.key.user_id)
-                    .bind(attempt.key.partner_id)
-                    .bind(attempt.key.category_id)
-                    .bind(attempt.key.access.as_str())
-                    .bind(attempt.reason)
-                    .bind(attempt.ended_at)
-                    .bind(attempt.at);
-            }
-            query.execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Adds counted decisions to their hours, in one transaction of multi-row upserts (the
-    /// keys of one flush are distinct, as PostgreSQL requires of one statement).
-    pub async fn add_decision_counts(&self, tallies: &[(AccessKey, i64, HourTally)]) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
-        for chunk in tallies.chunks(ROWS_PER_STATEMENT) {
-            let statement = format!(
-                "INSERT INTO decision_counts \
-                 (user_id, partner_id, category_id, access, hour_start, allowed, denied, last_allowed_at) \
-                 VALUES {} \
-                 ON CONFLICT (user_id, partner_id, category_id, access, hour_start) DO UPDATE SET \
-                 allowed = decision_counts.allowed + excluded.allowed, \
-                 denied = decision_counts.denied + excluded.denied, \
-                 last_allowed_at = CASE WHEN decision_counts.last_allowed_at IS NULL \
-                 OR excluded.last_allowed_at > decision_counts.last_allowed_at \
-                 THEN excluded.last_allowed_at ELSE decision_counts.last_allowed_at END",
-                value_rows(chunk.len(), 8)
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(statement));
-            for (key, hour_start, tally) in chunk {
-                query = query
-                    .bind(key.user_id)
-                    .bind(key.partner_id)
-                    .bind(key.category_id)
-                    .bind(key.access.as_str())
-                    .bind(*hour_start)
-                    .bind(tally.allowed)
-                    .bind(tally.denied)
-                    .bind(tally.last_allowed_at);
-            }
-            query.execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// How each of a user's accesses was used: allowed decisions since `since`, and the last.
     pub async fn access_use_of_user(&self, user_id: i64, since: i64) -> StoreResult<Vec<AccessUse>> {
         let rows: Vec<(i64, i64, String, i64, Option<i64>)> = sqlx::query_as(

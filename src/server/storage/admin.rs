@@ -3,7 +3,7 @@
 //! its record are written in one transaction: there is no change without a record.
 
 use super::error::{StoreError, StoreResult};
-use super::ledger::WriteTx;
+use super::ledger::{Changes, WriteTx};
 use super::{Engine, Store};
 use crate::domain::admin::AdminAction;
 use crate::domain::partner_entry::{NewPartner, PartnerDescription};
@@ -57,11 +57,13 @@ type PartnerRow = (String, String, String, Option<String>, Option<i64>);
 impl Store {
     /// A write transaction that holds the write lock from its start on SQLite, so two admins'
     /// changes queue instead of failing when a read turns into a write.
+    /// It may change partners' keys, so the key cache forgets them all when it ends.
     async fn begin_catalog_write(&self) -> StoreResult<WriteTx> {
-        match self.engine() {
-            Engine::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
-            Engine::Postgres => Ok(self.pool.begin().await?),
-        }
+        let tx = match self.engine() {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Engine::Postgres => self.pool.begin().await?,
+        };
+        Ok(WriteTx::new(tx, self, Changes::PartnerKeys))
     }
 
     async fn record_admin_action(tx: &mut WriteTx, entry: &ActionEntry<'_>) -> StoreResult<()> {

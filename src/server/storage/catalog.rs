@@ -2,6 +2,7 @@
 
 use super::Store;
 use super::error::StoreResult;
+use std::time::Instant;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CatalogEntry {
@@ -33,12 +34,21 @@ impl Store {
     /// The partner whose API key hashes to `key_hash`; keys themselves are never stored. A
     /// retired partner has none, even if a key was set on it after it was retired.
     pub async fn partner_by_key_hash(&self, key_hash: &str) -> StoreResult<Option<CatalogEntry>> {
+        let now = Instant::now();
+        if let Some(partner) = self.keys.get(key_hash, now) {
+            return Ok(Some(partner));
+        }
+        let started = self.keys.start_lookup(now);
         let row: Option<(i64, String, String)> =
             sqlx::query_as("SELECT id, slug, name FROM partners WHERE api_key_hash = $1 AND retired_at IS NULL")
                 .bind(key_hash)
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(row.map(entry))
+        let partner = row.map(entry);
+        if let Some(found) = &partner {
+            self.keys.put(key_hash, found.clone(), started);
+        }
+        Ok(partner)
     }
 
     /// Sets the key of a partner in the catalog; a retired partner is `NotFound` here, because
@@ -48,9 +58,10 @@ impl Store {
             .bind(key_hash)
             .bind(partner_slug)
             .execute(&self.pool)
-            .await?
-            .rows_affected();
-        if updated == 0 {
+            .await;
+        // Even a failed write may have happened: forget either way.
+        self.keys.forget_all();
+        if updated?.rows_affected() == 0 {
             return Err(super::StoreError::NotFound("partner"));
         }
         Ok(())

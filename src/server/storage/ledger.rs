@@ -2,13 +2,83 @@
 //! replaying them into grant states.
 
 use super::error::StoreResult;
+use super::grant_cache::GrantCache;
+use super::key_cache::KeyCache;
 use super::{Engine, Store};
 use crate::domain::ledger_hash::GENESIS;
 pub use crate::domain::ledger_hash::NewEvent;
 use sha2::{Digest, Sha256};
-use sqlx::{Any, Transaction};
+use sqlx::{Any, AnyConnection, Transaction};
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
 
-pub type WriteTx = Transaction<'static, Any>;
+/// A write transaction that, when it ends (committed or not), makes the store's caches forget
+/// what it may have changed, before the caller can answer anyone.
+pub struct WriteTx {
+    tx: Transaction<'static, Any>,
+    // Declared after `tx`, so it is dropped after the transaction ends.
+    forget: ForgetOnEnd,
+}
+
+/// What a write may change, and so what the caches must forget when it ends.
+pub(super) enum Changes {
+    GrantsOf(i64),
+    PartnerKeys,
+}
+
+struct ForgetOnEnd {
+    changes: Changes,
+    grants: Option<Arc<GrantCache>>,
+    keys: Arc<KeyCache>,
+}
+
+impl Drop for ForgetOnEnd {
+    fn drop(&mut self) {
+        match self.changes {
+            Changes::GrantsOf(user_id) => {
+                if let Some(grants) = &self.grants {
+                    grants.forget(user_id);
+                }
+            }
+            Changes::PartnerKeys => self.keys.forget_all(),
+        }
+    }
+}
+
+impl WriteTx {
+    pub(super) fn new(tx: Transaction<'static, Any>, store: &Store, changes: Changes) -> Self {
+        WriteTx {
+            tx,
+            forget: ForgetOnEnd {
+                changes,
+                grants: store.grants.clone(),
+                keys: store.keys.clone(),
+            },
+        }
+    }
+
+    /// Commits, then the caches forget what changed.
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        let WriteTx { tx, forget } = self;
+        let committed = tx.commit().await;
+        drop(forget);
+        committed
+    }
+}
+
+impl Deref for WriteTx {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        &self.tx
+    }
+}
+
+impl DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+}
 
 /// The first place a chain does not hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,17 +122,18 @@ impl Store {
     /// serialised so that two of them never chain onto the same previous event: SQLite takes
     /// its single write lock at once, PostgreSQL locks the user's row.
     pub async fn begin_ledger_write(&self, user_id: i64) -> StoreResult<WriteTx> {
-        match self.engine() {
-            Engine::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
+        let tx = match self.engine() {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Engine::Postgres => {
                 let mut tx = self.pool.begin().await?;
                 sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
                     .bind(user_id)
                     .execute(&mut *tx)
                     .await?;
-                Ok(tx)
+                tx
             }
-        }
+        };
+        Ok(WriteTx::new(tx, self, Changes::GrantsOf(user_id)))
     }
 
     /// Appends one event to its user's chain, inside the caller's transaction.

@@ -1,8 +1,9 @@
-//! What the partner API reads from the store: whole batches of questions in one query each,
-//! and the partners' API key hashes.
+//! What the partner API reads from the store: the grants of whole batches of users at once
+//! (from memory on SQLite), and the partners' API key hashes.
 
 use super::Store;
 use super::error::{StoreError, StoreResult};
+use super::grant_cache::CachedGrant;
 use super::sql_lists::placeholders;
 use crate::domain::access::Access;
 use crate::domain::decision::{GrantState, GrantStatus};
@@ -14,6 +15,42 @@ fn undecodable(what: &str, raw: &str) -> StoreError {
 
 /// The grants one partner holds, keyed by (user id, category id, access).
 pub type GrantStates = HashMap<(i64, i64, Access), GrantState>;
+
+/// user, partner, category, access, status, changed at, expires at.
+type GrantTuple = (i64, i64, i64, String, String, i64, Option<i64>);
+
+fn cached_grant(
+    (user_id, partner_id, category_id, access, status, changed_at, expires_at): GrantTuple,
+) -> StoreResult<(i64, CachedGrant)> {
+    let access = Access::parse(&access).map_err(|_| undecodable("access", &access))?;
+    let status = GrantStatus::parse(&status).ok_or_else(|| undecodable("grant status", &status))?;
+    let state = GrantState {
+        status,
+        changed_at,
+        expires_at,
+    };
+    Ok((
+        user_id,
+        CachedGrant {
+            partner_id,
+            category_id,
+            access,
+            state,
+        },
+    ))
+}
+
+/// The grants `partner_id` holds among each user's grants.
+fn of_partner<'a>(partner_id: i64, users: impl Iterator<Item = (i64, &'a [CachedGrant])>) -> GrantStates {
+    users
+        .flat_map(|(user_id, grants)| {
+            grants
+                .iter()
+                .filter(move |grant| grant.partner_id == partner_id)
+                .map(move |grant| ((user_id, grant.category_id, grant.access), grant.state))
+        })
+        .collect()
+}
 
 impl Store {
     /// The ids of the users with these handles; a handle nobody has is simply absent.
@@ -34,38 +71,106 @@ impl Store {
         Ok(query.fetch_all(&self.pool).await?.into_iter().collect())
     }
 
-    /// Every grant `partner_id` holds from these users, as a partner's check needs it.
+    /// Every user's handle and id, in id order, from `after_id` on: `limit` at most.
+    pub async fn user_handles_after(&self, after_id: i64, limit: i64) -> StoreResult<Vec<(i64, String)>> {
+        Ok(
+            sqlx::query_as("SELECT id, handle FROM users WHERE id > $1 ORDER BY id LIMIT $2")
+                .bind(after_id)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Every grant `partner_id` holds from these users, as a partner's check needs it: from the
+    /// grant cache where it has the user (SQLite), else from the database.
     pub async fn grant_states_of_partner(&self, partner_id: i64, user_ids: &[i64]) -> StoreResult<GrantStates> {
-        let distinct: BTreeSet<i64> = user_ids.iter().copied().collect();
-        if distinct.is_empty() {
-            return Ok(HashMap::new());
+        let distinct: Vec<i64> = user_ids
+            .iter()
+            .copied()
+            .collect::<BTreeSet<i64>>()
+            .into_iter()
+            .collect();
+        let Some(cache) = &self.grants else {
+            let loaded = self.grants_of_users(&distinct, Some(partner_id)).await?;
+            return Ok(of_partner(
+                partner_id,
+                loaded.iter().map(|(user, grants)| (*user, grants.as_slice())),
+            ));
+        };
+        let (cached, missing) = cache.get(&distinct);
+        let mut states = of_partner(partner_id, cached.iter().map(|(user, grants)| (*user, &grants[..])));
+        if !missing.is_empty() {
+            let began = cache.generation();
+            let loaded = self.grants_of_users(&missing, None).await?;
+            states.extend(of_partner(
+                partner_id,
+                loaded.iter().map(|(user, grants)| (*user, grants.as_slice())),
+            ));
+            cache.fill(began, loaded);
+        }
+        Ok(states)
+    }
+
+    /// Every grant of these users (only those of `partner_id` if given), each user present even
+    /// with none.
+    async fn grants_of_users(
+        &self,
+        user_ids: &[i64],
+        partner_id: Option<i64>,
+    ) -> StoreResult<HashMap<i64, Vec<CachedGrant>>> {
+        let mut grants: HashMap<i64, Vec<CachedGrant>> = user_ids.iter().map(|id| (*id, Vec::new())).collect();
+        if user_ids.is_empty() {
+            return Ok(grants);
         }
         let sql = format!(
-            "SELECT user_id, category_id, access, status, changed_at, expires_at FROM grants \
-             WHERE partner_id = $1 AND user_id IN ({})",
-            placeholders(2, distinct.len())
+            "SELECT user_id, partner_id, category_id, access, status, changed_at, expires_at FROM grants \
+             WHERE user_id IN ({}){}",
+            placeholders(1, user_ids.len()),
+            match partner_id {
+                Some(_) => format!(" AND partner_id = ${}", user_ids.len() + 1),
+                None => String::new(),
+            }
         );
         // The statement holds only generated placeholders; every value is bound.
-        let mut query = sqlx::query_as::<_, (i64, i64, String, String, i64, Option<i64>)>(sqlx::AssertSqlSafe(sql))
-            .bind(partner_id);
-        for user_id in distinct {
-            query = query.bind(user_id);
+        let mut query = sqlx::query_as::<_, GrantTuple>(sqlx::AssertSqlSafe(sql));
+        for user_id in user_ids.iter().chain(partner_id.as_ref()) {
+            query = query.bind(*user_id);
         }
-        query
-            .fetch_all(&self.pool)
-            .await?
-            .into_iter()
-            .map(|(user_id, category_id, access, status, changed_at, expires_at)| {
-                let access = Access::parse(&access).map_err(|_| undecodable("access", &access))?;
-                let status = GrantStatus::parse(&status).ok_or_else(|| undecodable("grant status", &status))?;
-                let state = GrantState {
-                    status,
-                    changed_at,
-                    expires_at,
-                };
-                Ok(((user_id, category_id, access), state))
-            })
-            .collect()
+        for row in query.fetch_all(&self.pool).await? {
+            let (user_id, grant) = cached_grant(row)?;
+            grants.entry(user_id).or_default().push(grant);
+        }
+        Ok(grants)
+    }
+
+    /// Loads the grant cache with every user whose id is in `first..=last`; returns how many
+    /// grants it read, or `None` if a grant write raced the load (the caller tries again).
+    pub async fn warm_grant_cache(&self, first: i64, last: i64) -> StoreResult<Option<usize>> {
+        let Some(cache) = &self.grants else {
+            return Ok(Some(0));
+        };
+        let began = cache.generation();
+        let rows: Vec<GrantTuple> = sqlx::query_as(
+            "SELECT user_id, partner_id, category_id, access, status, changed_at, expires_at FROM grants \
+             WHERE user_id BETWEEN $1 AND $2",
+        )
+        .bind(first)
+        .bind(last)
+        .fetch_all(&self.pool)
+        .await?;
+        let count = rows.len();
+        let mut grants: HashMap<i64, Vec<CachedGrant>> = HashMap::new();
+        for row in rows {
+            let (user_id, grant) = cached_grant(row)?;
+            grants.entry(user_id).or_default().push(grant);
+        }
+        Ok(cache.fill(began, grants).then_some(count))
+    }
+
+    /// Whether partner checks read grants from memory (SQLite) and how many users it holds.
+    pub fn cached_grant_users(&self) -> Option<usize> {
+        self.grants.as_ref().map(|cache| cache.users())
     }
 
     /// Every partner's slug with the hash of its API key, if it has one.
@@ -77,11 +182,13 @@ impl Store {
 
     /// Gives a partner a key only if it has none, so a key set on purpose is never replaced.
     pub async fn set_partner_key_hash_if_missing(&self, partner_slug: &str, key_hash: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE partners SET api_key_hash = $1 WHERE slug = $2 AND api_key_hash IS NULL")
+        let updated = sqlx::query("UPDATE partners SET api_key_hash = $1 WHERE slug = $2 AND api_key_hash IS NULL")
             .bind(key_hash)
             .bind(partner_slug)
             .execute(&self.pool)
-            .await?;
+            .await;
+        self.keys.forget_all();
+        updated?;
         Ok(())
     }
 }

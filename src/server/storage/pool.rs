@@ -1,9 +1,12 @@
 //! Opening the database named by `DATABASE_URL`, tuned per engine, and running migrations.
 
+use super::grant_cache::GrantCache;
+use super::key_cache::KeyCache;
 use anyhow::Context;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +19,9 @@ pub enum Engine {
 pub struct Store {
     pub(super) pool: AnyPool,
     engine: Engine,
+    pub(super) keys: Arc<KeyCache>,
+    /// Only on SQLite, which one process serves; see `grant_cache`.
+    pub(super) grants: Option<Arc<GrantCache>>,
 }
 
 impl Engine {
@@ -75,7 +81,12 @@ impl Store {
             Engine::Postgres => options.max_connections(16).connect(url).await,
         }
         .context("Failed to open the database named by DATABASE_URL")?;
-        Ok(Store { pool, engine })
+        Ok(Store {
+            pool,
+            engine,
+            keys: Arc::default(),
+            grants: (engine == Engine::Sqlite).then(Arc::default),
+        })
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {

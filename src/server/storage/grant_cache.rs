@@ -1,0 +1,146 @@
+//! The grants of each user, kept in memory for the partner check by the one process that serves
+//! a SQLite database. Every grant write of this store forgets the user's entry after it commits
+//! and before it returns, so a revocation is denied by the very next check.
+//!
+//! A load that raced a write must not put back what the write replaced: each write bumps a
+//! generation under the same lock that removes the entry, and a load only fills the cache if no
+//! write happened since it began reading.
+//!
+//! PostgreSQL never uses this: several instances share that database, and one instance cannot
+//! forget what another cached.
+
+use crate::domain::access::Access;
+use crate::domain::decision::GrantState;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+/// Past this many users the cache starts over, so memory stays bounded (about 100 MB at 25
+/// grants each).
+const MOST_USERS: usize = 2_000_000;
+
+/// One grant as the check needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CachedGrant {
+    pub partner_id: i64,
+    pub category_id: i64,
+    pub access: Access,
+    pub state: GrantState,
+}
+
+/// Where a load began, to hand back to `fill`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Generation(u64);
+
+#[derive(Default)]
+struct Entries {
+    generation: u64,
+    users: HashMap<i64, Arc<[CachedGrant]>>,
+}
+
+#[derive(Default)]
+pub struct GrantCache {
+    entries: RwLock<Entries>,
+}
+
+impl GrantCache {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Entries> {
+        self.entries.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Entries> {
+        self.entries.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Call before reading grants from the database, and pass the result to `fill`.
+    pub fn generation(&self) -> Generation {
+        Generation(self.read().generation)
+    }
+
+    /// The cached grants of each of `user_ids`, and the users that are not cached.
+    pub fn get(&self, user_ids: &[i64]) -> (Vec<(i64, Arc<[CachedGrant]>)>, Vec<i64>) {
+        let entries = self.read();
+        let mut found = Vec::with_capacity(user_ids.len());
+        let mut missing = Vec::new();
+        for user_id in user_ids {
+            match entries.users.get(user_id) {
+                Some(grants) => found.push((*user_id, grants.clone())),
+                None => missing.push(*user_id),
+            }
+        }
+        (found, missing)
+    }
+
+    /// Caches what a load read, unless a grant was written since `began`; returns whether it did.
+    /// Every user in `loaded` is cached, those with no grants as empty.
+    pub fn fill(&self, began: Generation, loaded: HashMap<i64, Vec<CachedGrant>>) -> bool {
+        let mut entries = self.write();
+        if entries.generation != began.0 {
+            return false;
+        }
+        if entries.users.len() + loaded.len() > MOST_USERS {
+            entries.users.clear();
+        }
+        for (user_id, grants) in loaded {
+            entries.users.insert(user_id, grants.into());
+        }
+        true
+    }
+
+    /// Forgets a user's grants after a write to them (whether or not it committed).
+    pub fn forget(&self, user_id: i64) {
+        let mut entries = self.write();
+        entries.generation += 1;
+        entries.users.remove(&user_id);
+    }
+
+    pub fn users(&self) -> usize {
+        self.read().users.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::decision::GrantStatus;
+
+    fn grant(status: GrantStatus) -> CachedGrant {
+        CachedGrant {
+            partner_id: 1,
+            category_id: 2,
+            access: Access::Read,
+            state: GrantState {
+                status,
+                changed_at: 10,
+                expires_at: None,
+            },
+        }
+    }
+
+    #[test]
+    fn a_load_that_began_before_a_write_does_not_put_back_the_old_state() {
+        let cache = GrantCache::default();
+        let began = cache.generation();
+        // The load read "active"; meanwhile the user withdrew and the write forgot the user.
+        cache.forget(7);
+        assert!(!cache.fill(began, HashMap::from([(7, vec![grant(GrantStatus::Active)])])));
+        assert_eq!(
+            cache.get(&[7]).1,
+            vec![7],
+            "still missing, so the next check reads the database"
+        );
+    }
+
+    #[test]
+    fn a_write_forgets_what_was_cached() {
+        let cache = GrantCache::default();
+        assert!(cache.fill(
+            cache.generation(),
+            HashMap::from([(7, vec![grant(GrantStatus::Active)]), (8, vec![])])
+        ));
+        let (found, missing) = cache.get(&[7, 8, 9]);
+        assert_eq!(found.len(), 2, "a user without grants is cached too");
+        assert_eq!(missing, vec![9]);
+        cache.forget(7);
+        assert_eq!(cache.get(&[7, 8]).1, vec![7]);
+    }
+}

@@ -1,0 +1,117 @@
+//! Which partner each API key hash belongs to, remembered for at most `KEY_TTL`.
+//!
+//! A key changed through this store (the admin page, retiring a partner) is forgotten at once.
+//! A key rotated by another process (`who-can-see partner-key create`, or another instance on
+//! PostgreSQL) stops working within `KEY_TTL`, when the entry runs out. Unknown keys are never
+//! remembered, so a new key works at once everywhere.
+
+use super::catalog::CatalogEntry;
+use std::collections::HashMap;
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+
+/// How long a key is trusted without asking the database again.
+pub const KEY_TTL: Duration = Duration::from_secs(1);
+
+/// Past this many remembered keys the cache starts over; there is one key per partner.
+const MOST_KEYS: usize = 10_000;
+
+#[derive(Default)]
+struct Entries {
+    /// Bumped by every change, so a lookup that raced one does not put back the old key.
+    generation: u64,
+    partners: HashMap<String, (CatalogEntry, Instant)>,
+}
+
+/// When a lookup began: the moment and the generation, handed back to `put`.
+#[derive(Debug, Clone, Copy)]
+pub struct LookupStart {
+    at: Instant,
+    generation: u64,
+}
+
+#[derive(Default)]
+pub struct KeyCache {
+    entries: RwLock<Entries>,
+}
+
+impl KeyCache {
+    /// The partner of `key_hash`, if it was looked up less than `KEY_TTL` before `now`.
+    pub fn get(&self, key_hash: &str, now: Instant) -> Option<CatalogEntry> {
+        let entries = self.entries.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        entries
+            .partners
+            .get(key_hash)
+            .filter(|(_, looked_up)| now.saturating_duration_since(*looked_up) < KEY_TTL)
+            .map(|(partner, _)| partner.clone())
+    }
+
+    /// Call before asking the database, and hand the result to `put`.
+    pub fn start_lookup(&self, now: Instant) -> LookupStart {
+        let entries = self.entries.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        LookupStart {
+            at: now,
+            generation: entries.generation,
+        }
+    }
+
+    /// Remembers a key the database knew, unless a key changed since the lookup began.
+    pub fn put(&self, key_hash: &str, partner: CatalogEntry, started: LookupStart) {
+        let mut entries = self.entries.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if entries.generation != started.generation {
+            return;
+        }
+        if entries.partners.len() >= MOST_KEYS {
+            entries.partners.clear();
+        }
+        entries.partners.insert(key_hash.to_owned(), (partner, started.at));
+    }
+
+    /// Forgets every key, after any change to a partner's key or standing.
+    pub fn forget_all(&self) {
+        let mut entries = self.entries.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        entries.generation += 1;
+        entries.partners.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spotify() -> CatalogEntry {
+        CatalogEntry {
+            id: 1,
+            slug: "spotify".into(),
+            name: "Spotify".into(),
+        }
+    }
+
+    #[test]
+    fn a_key_is_trusted_for_at_most_the_ttl() {
+        let cache = KeyCache::default();
+        let start = Instant::now();
+        cache.put("h", spotify(), cache.start_lookup(start));
+        assert_eq!(cache.get("h", start + KEY_TTL / 2), Some(spotify()));
+        assert_eq!(cache.get("h", start + KEY_TTL), None, "asks the database again");
+        assert_eq!(cache.get("other", start), None);
+    }
+
+    #[test]
+    fn forgetting_ends_every_key_at_once() {
+        let cache = KeyCache::default();
+        let start = Instant::now();
+        cache.put("h", spotify(), cache.start_lookup(start));
+        cache.forget_all();
+        assert_eq!(cache.get("h", start), None);
+    }
+
+    #[test]
+    fn a_lookup_that_raced_a_rotation_does_not_put_back_the_old_key() {
+        let cache = KeyCache::default();
+        let started = cache.start_lookup(Instant::now());
+        cache.forget_all();
+        cache.put("old", spotify(), started);
+        assert_eq!(cache.get("old", Instant::now()), None);
+    }
+}
