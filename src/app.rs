@@ -10,13 +10,14 @@ use crate::pages::sign_in::SignIn;
 use crate::pages::support_case::SupportCasePage;
 use crate::pages::support_search::SupportSearchPage;
 use leptos::prelude::*;
-use leptos_meta::{Link, MetaTags, Stylesheet, provide_meta_context};
+use leptos_meta::{Link, MetaTags, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_page_csp();
+    let stylesheet = format!("/{}/who-can-see.css", options.site_pkg_dir);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -24,6 +25,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="description" content="See which partner companies can reach your data, and take access back in one click."/>
+                <link rel="stylesheet" id="leptos" href=stylesheet/>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
@@ -38,7 +40,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/who-can-see.css"/>
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
         <Router>
             <Routes fallback=NotFound>

@@ -26,5 +26,6 @@ pub mod security_headers;
 pub mod session;
 pub mod simulate;
 pub mod state;
+pub mod static_files;
 pub mod storage;
 pub mod support;

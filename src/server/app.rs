@@ -8,21 +8,21 @@ use crate::server::decision_recorder::DecisionRecorder;
 use crate::server::security_headers::{add_security_headers, refuse_cross_site_posts};
 use crate::server::state::{AppState, Settings};
 use crate::server::storage::Store;
-use crate::server::{admin_key_page, auth, bench_floor, cache_warmer, demo, expiry_sweeper, export, partner_api};
+use crate::server::{
+    admin_key_page, auth, bench_floor, cache_warmer, demo, expiry_sweeper, export, partner_api, static_files,
+};
 use anyhow::Context;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, header};
 use axum::routing::{get, post};
 use axum::serve::ListenerExt;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::Arc;
 use tokio::net::TcpListener;
-use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub struct Application {
@@ -42,10 +42,12 @@ impl Application {
         let listener = TcpListener::bind(args.addr)
             .await
             .with_context(|| format!("Failed to listen on {}", args.addr))?;
+        let version = static_files::content_version(&Path::new(&args.site_root).join("pkg"));
         let leptos_options = LeptosOptions::builder()
             .output_name("who-can-see")
             .site_root(args.site_root.as_str())
-            .site_pkg_dir("pkg")
+            // Pages link the built files under a version of their content; see `static_files`.
+            .site_pkg_dir(format!("pkg/{version}"))
             .site_addr(listener.local_addr()?)
             .build();
         let settings = Settings {
@@ -116,13 +118,13 @@ fn router(state: AppState, bench_floor: bool) -> Router {
             leptos::nonce::provide_nonce();
         }
     };
-    let pkg_dir = format!("{}/pkg", state.leptos_options.site_root);
-    let static_files = Router::new()
-        .fallback_service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=300"),
-        ));
+    let pkg_dir = Path::new(state.leptos_options.site_root.as_ref()).join("pkg");
+    let version = state
+        .leptos_options
+        .site_pkg_dir
+        .strip_prefix("pkg/")
+        .unwrap_or_default()
+        .to_owned();
     Router::new()
         .route("/sign-in", post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
@@ -131,7 +133,7 @@ fn router(state: AppState, bench_floor: bool) -> Router {
         .route("/history/export.json", get(export::json))
         .route("/history/export.csv", get(export::csv))
         .route("/admin/partners/{slug}/key", post(admin_key_page::create_key))
-        .nest_service("/pkg", static_files)
+        .merge(static_files::routes(&pkg_dir, &version))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

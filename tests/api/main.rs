@@ -25,6 +25,7 @@ mod scale_out;
 mod sessions;
 mod sign_in;
 mod simulate;
+mod static_files;
 mod support;
 mod throttle;
 mod web_security;
