@@ -60,7 +60,7 @@ impl Application {
             recorder,
             lookups: Arc::default(),
             store,
-            leptos_options,
+            leptos_options: Arc::new(leptos_options),
             settings: Arc::new(settings),
         };
         let router = router(state.clone(), args.bench_floor);
@@ -135,7 +135,7 @@ fn router(state: AppState, bench_floor: bool) -> Router {
         .route("/admin/partners/{slug}/key", post(admin_key_page::create_key))
         .merge(static_files::routes(&pkg_dir, &version))
         .leptos_routes_with_context(&state, routes, context.clone(), {
-            let options = state.leptos_options.clone();
+            let options = state.leptos_options.as_ref().clone();
             move || shell(options.clone())
         })
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))

@@ -8,6 +8,7 @@ use crate::domain::ledger_hash::{GENESIS, NewEvent};
 use crate::server::auth::hash_password;
 use crate::server::clock::{date_ms, now_ms};
 use crate::server::storage::catalog::CatalogEntry;
+use crate::server::storage::sql_lists::value_rows;
 use crate::server::storage::{Engine, Store};
 use anyhow::Context;
 use rand::rngs::StdRng;
@@ -230,27 +231,10 @@ fn generate(kinds: &[GrantKind], from: u32, to: u32, ids: &mut NextIds, now: i64
     batch
 }
 
-/// `INSERT INTO table (columns) VALUES ($1, ..), (..)` for `rows` rows. SQLite gets `?` instead:
-/// it finds each numbered placeholder by a linear search, which makes a 14,000-value statement
-/// quadratic (over a second each); PostgreSQL accepts only `$n`.
+/// `INSERT INTO table (columns) VALUES (..), (..)` for `rows` rows (see `sql_lists` for why
+/// SQLite's placeholders are anonymous).
 fn insert_statement(head: &str, columns: usize, rows: usize, engine: Engine) -> String {
-    let mut sql = String::with_capacity(head.len() + rows * columns * 7);
-    sql.push_str(head);
-    sql.push_str(" VALUES ");
-    for row in 0..rows {
-        sql.push_str(if row == 0 { "(" } else { ", (" });
-        for column in 0..columns {
-            if column > 0 {
-                sql.push_str(", ");
-            }
-            match engine {
-                Engine::Sqlite => sql.push('?'),
-                Engine::Postgres => sql.push_str(&format!("${}", row * columns + column + 1)),
-            }
-        }
-        sql.push(')');
-    }
-    sql
+    format!("{head} VALUES {}", value_rows(engine, rows, columns))
 }
 
 type AnyQuery<'q> = Query<'q, Any, AnyArguments>;
@@ -455,18 +439,6 @@ pub async fn seed_load(database_url: &str, args: &SeedLoadArgs) -> anyhow::Resul
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_statement_numbers_every_value_once() {
-        assert_eq!(
-            insert_statement("INSERT INTO t (a, b)", 2, 2, Engine::Postgres),
-            "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)"
-        );
-        assert_eq!(
-            insert_statement("INSERT INTO t (a, b)", 2, 2, Engine::Sqlite),
-            "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)"
-        );
-    }
 
     #[test]
     fn handles_sort_in_the_order_they_are_numbered() {

@@ -10,7 +10,8 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
-    pub leptos_options: LeptosOptions,
+    /// Behind an `Arc`: every request clones the state, and the options hold many fields.
+    pub leptos_options: Arc<LeptosOptions>,
     pub settings: Arc<Settings>,
     pub recorder: Arc<DecisionRecorder>,
     pub lookups: Arc<LookupCache>,
@@ -29,6 +30,6 @@ pub struct Settings {
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
+        state.leptos_options.as_ref().clone()
     }
 }

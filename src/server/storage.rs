@@ -15,7 +15,7 @@ pub mod ledger;
 pub mod partner_checks;
 pub mod pool;
 pub mod sessions;
-mod sql_lists;
+pub(crate) mod sql_lists;
 pub mod support;
 pub mod throttle;
 pub mod users;

@@ -39,12 +39,13 @@ impl ActivityWriter {
 
     /// Writes refused attempts in one transaction, committed before this returns.
     pub async fn insert_refused_attempts(&mut self, attempts: &[RefusedAttempt]) -> StoreResult<()> {
+        let engine = self.engine;
         let mut tx = self.begin().await?;
         for chunk in attempts.chunks(ROWS_PER_STATEMENT) {
             let statement = format!(
                 "INSERT INTO refused_attempts (user_id, partner_id, category_id, access, reason, ended_at, at) \
                  VALUES {}",
-                value_rows(chunk.len(), 7)
+                value_rows(engine, chunk.len(), 7)
             );
             // Only numbered placeholders are spliced in; every value is bound.
             let mut query = sqlx::query(sqlx::AssertSqlSafe(statement));
@@ -67,6 +68,7 @@ impl ActivityWriter {
     /// Adds counted decisions to their hours, in one transaction of multi-row upserts (the
     /// keys of one flush are distinct, as PostgreSQL requires of one statement).
     pub async fn add_decision_counts(&mut self, tallies: &[(AccessKey, i64, HourTally)]) -> StoreResult<()> {
+        let engine = self.engine;
         let mut tx = self.begin().await?;
         for chunk in tallies.chunks(ROWS_PER_STATEMENT) {
             let statement = format!(
@@ -79,7 +81,7 @@ impl ActivityWriter {
                  last_allowed_at = CASE WHEN decision_counts.last_allowed_at IS NULL \
                  OR excluded.last_allowed_at > decision_counts.last_allowed_at \
                  THEN excluded.last_allowed_at ELSE decision_counts.last_allowed_at END",
-                value_rows(chunk.len(), 8)
+                value_rows(engine, chunk.len(), 8)
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(statement));
             for (key, hour_start, tally) in chunk {

@@ -4,7 +4,7 @@
 use super::Store;
 use super::error::{StoreError, StoreResult};
 use super::grant_cache::CachedGrant;
-use super::sql_lists::placeholders;
+use super::sql_lists::{placeholder, placeholders};
 use crate::domain::access::Access;
 use crate::domain::decision::{GrantState, GrantStatus};
 use std::collections::{BTreeSet, HashMap};
@@ -61,7 +61,7 @@ impl Store {
         }
         let sql = format!(
             "SELECT handle, id FROM users WHERE handle IN ({})",
-            placeholders(1, distinct.len())
+            placeholders(self.engine(), 1, distinct.len())
         );
         // The statement holds only generated placeholders; every value is bound.
         let mut query = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql));
@@ -126,9 +126,9 @@ impl Store {
         let sql = format!(
             "SELECT user_id, partner_id, category_id, access, status, changed_at, expires_at FROM grants \
              WHERE user_id IN ({}){}",
-            placeholders(1, user_ids.len()),
+            placeholders(self.engine(), 1, user_ids.len()),
             match partner_id {
-                Some(_) => format!(" AND partner_id = ${}", user_ids.len() + 1),
+                Some(_) => format!(" AND partner_id = {}", placeholder(self.engine(), user_ids.len() + 1)),
                 None => String::new(),
             }
         );
@@ -190,16 +190,5 @@ impl Store {
         self.keys.forget_all();
         updated?;
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::placeholders;
-
-    #[test]
-    fn numbers_placeholders_from_the_first_free_one() {
-        assert_eq!(placeholders(1, 3), "$1, $2, $3");
-        assert_eq!(placeholders(2, 1), "$2");
     }
 }
