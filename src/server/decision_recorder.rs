@@ -5,20 +5,21 @@
 //! the last second of those counts. A denial of something the user took back, or that ran out,
 //! is written before the partner gets its answer: none of those is ever lost.
 //!
-//! One writer task does every write, on one connection of its own: a refused attempt waits for
-//! at most one small slice of counts, never for a whole second's worth, and the recorder's
-//! writes never fight each other for SQLite's write lock.
+//! Two writer tasks, each on a connection of its own: one group-commits refused attempts as they
+//! come, the other writes the counts once a second in one transaction sorted by key (which
+//! touches each page of the table once, not once per slice). On SQLite the counts live in a file
+//! of their own, so a second's worth of them never holds up a refused attempt.
 
 use crate::domain::decision::{Decision, DenyReason};
 use crate::server::error::log_store_error;
 use crate::server::storage::Store;
 use crate::server::storage::activity::{AccessKey, HourTally, RefusedAttempt};
-use crate::server::storage::activity_writer::ActivityWriter;
+use crate::server::storage::activity_writer::{ActivityWriter, Record};
 use crate::server::storage::error::{StoreError, StoreResult};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{Notify, mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 const HOUR_MS: i64 = 3_600_000;
@@ -28,10 +29,6 @@ pub const FLUSH_EVERY: Duration = Duration::from_secs(1);
 
 /// Most refused attempts committed together.
 const MOST_PER_COMMIT: usize = 1_000;
-
-/// Counts written per transaction. Small, so a refused attempt that arrives meanwhile waits for
-/// about a millisecond, not for the whole second's counts.
-const COUNTS_PER_COMMIT: usize = 250;
 
 type Tallies = HashMap<(AccessKey, i64), HourTally>;
 
@@ -43,8 +40,9 @@ pub struct DecisionRecorder {
 
 struct Writer {
     refusals: mpsc::UnboundedSender<WaitingRefusals>,
-    stop: Arc<Notify>,
-    task: Mutex<Option<JoinHandle<()>>>,
+    /// Set to true once, to stop both writers.
+    stop: watch::Sender<bool>,
+    tasks: Mutex<Vec<JoinHandle<()>>>,
 }
 
 /// Refused attempts of one request, and how to tell it they are committed.
@@ -75,25 +73,27 @@ fn lock(pending: &Mutex<Tallies>) -> std::sync::MutexGuard<'_, Tallies> {
 
 impl DecisionRecorder {
     /// `enabled: false` records nothing; the load benchmark uses it to measure what recording
-    /// costs. Must be called inside the Tokio runtime: it starts the writer task.
+    /// costs. Must be called inside the Tokio runtime: it starts the writer tasks.
     pub fn new(store: Store, enabled: bool) -> Self {
         let pending = Arc::new(Mutex::new(Tallies::new()));
         let writer = enabled.then(|| {
             let (refusals, queue) = mpsc::unbounded_channel();
-            let stop = Arc::new(Notify::new());
-            let task = tokio::spawn(
-                WriterTask {
-                    store,
-                    connection: None,
-                    pending: pending.clone(),
-                    queue,
-                }
-                .run(stop.clone()),
-            );
+            let (stop, stopped) = watch::channel(false);
+            let refusal_task = RefusalTask {
+                writer: OwnConnection::new(store.clone(), Record::RefusedAttempts),
+                queue,
+            };
+            let count_task = CountTask {
+                writer: OwnConnection::new(store, Record::Counts),
+                pending: pending.clone(),
+            };
             Writer {
                 refusals,
+                tasks: Mutex::new(vec![
+                    tokio::spawn(refusal_task.run(stopped.clone())),
+                    tokio::spawn(count_task.run(stopped)),
+                ]),
                 stop,
-                task: Mutex::new(Some(task)),
             }
         });
         DecisionRecorder { pending, writer }
@@ -139,62 +139,71 @@ impl DecisionRecorder {
         Ok(())
     }
 
-    /// Stops the writer after it has committed every queued refusal and written every count.
+    /// Stops the writers after they have committed every queued refusal and written every count.
     pub async fn stop(&self) {
         let Some(writer) = &self.writer else {
             return;
         };
-        writer.stop.notify_one();
-        let task = writer
-            .task
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .take();
-        if let Some(task) = task {
+        let tasks = std::mem::take(&mut *writer.tasks.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+        writer.stop.send_replace(true);
+        for task in tasks {
             let _ = task.await;
         }
     }
 }
 
-/// The writer's side: its own connection (opened on first need, reopened after a failure).
-struct WriterTask {
+/// A writer's own connection: opened on first need, and again after a failure.
+struct OwnConnection {
     store: Store,
-    connection: Option<ActivityWriter>,
-    pending: Arc<Mutex<Tallies>>,
-    queue: mpsc::UnboundedReceiver<WaitingRefusals>,
+    record: Record,
+    open: Option<ActivityWriter>,
 }
 
-impl WriterTask {
-    async fn run(mut self, stop: Arc<Notify>) {
-        let mut ticks = tokio::time::interval(FLUSH_EVERY);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                biased;
-                _ = stop.notified() => break,
-                Some(first) = self.queue.recv() => self.commit_refusals(first).await,
-                _ = ticks.tick() => self.write_counts().await,
-            }
+impl OwnConnection {
+    fn new(store: Store, record: Record) -> Self {
+        OwnConnection {
+            store,
+            record,
+            open: None,
         }
-        self.commit_queued_refusals().await;
-        self.write_counts().await;
     }
 
-    async fn connection(&mut self) -> StoreResult<&mut ActivityWriter> {
-        if self.connection.is_none() {
-            self.connection = Some(self.store.activity_writer().await?);
+    async fn get(&mut self) -> StoreResult<&mut ActivityWriter> {
+        if self.open.is_none() {
+            self.open = Some(self.store.activity_writer(self.record).await?);
         }
-        Ok(self.connection.as_mut().expect("opened just now"))
+        Ok(self.open.as_mut().expect("opened just now"))
     }
 
     /// Forgets a connection that failed, so the next write opens a fresh one.
     fn failed(&mut self, error: &StoreError) {
         log_store_error(error);
-        self.connection = None;
+        self.open = None;
+    }
+}
+
+struct RefusalTask {
+    writer: OwnConnection,
+    queue: mpsc::UnboundedReceiver<WaitingRefusals>,
+}
+
+impl RefusalTask {
+    async fn run(mut self, mut stop: watch::Receiver<bool>) {
+        loop {
+            tokio::select! {
+                biased;
+                // The only change ever sent is "stop" (and a dropped sender means the same).
+                _ = stop.changed() => break,
+                Some(first) = self.queue.recv() => self.commit(first).await,
+            }
+        }
+        while let Ok(first) = self.queue.try_recv() {
+            self.commit(first).await;
+        }
     }
 
     /// Group commit: `first` and every request queued behind it share one transaction.
-    async fn commit_refusals(&mut self, first: WaitingRefusals) {
+    async fn commit(&mut self, first: WaitingRefusals) {
         let mut count = first.attempts.len();
         let mut batch = vec![first];
         while count < MOST_PER_COMMIT {
@@ -207,43 +216,72 @@ impl WriterTask {
             }
         }
         let attempts: Vec<RefusedAttempt> = batch.iter().flat_map(|w| w.attempts.iter().cloned()).collect();
-        let written = match self.connection().await {
+        let written = match self.writer.get().await {
             Ok(connection) => connection.insert_refused_attempts(&attempts).await,
             Err(error) => Err(error),
         };
         if let Err(error) = &written {
-            self.failed(error);
+            self.writer.failed(error);
         }
         for waiter in batch {
             let _ = waiter.committed.send(written.is_ok());
         }
     }
+}
 
-    async fn commit_queued_refusals(&mut self) {
-        while let Ok(first) = self.queue.try_recv() {
-            self.commit_refusals(first).await;
+struct CountTask {
+    writer: OwnConnection,
+    pending: Arc<Mutex<Tallies>>,
+}
+
+impl CountTask {
+    async fn run(mut self, mut stop: watch::Receiver<bool>) {
+        let mut ticks = tokio::time::interval(FLUSH_EVERY);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                biased;
+                // The only change ever sent is "stop" (and a dropped sender means the same).
+                _ = stop.changed() => break,
+                _ = ticks.tick() => self.write().await,
+            }
         }
+        self.write().await;
     }
 
-    /// Writes the counted decisions slice by slice, letting queued refusals go first before each
-    /// slice. What fails to be written is kept for the next try.
-    async fn write_counts(&mut self) {
-        let taken = std::mem::take(&mut *lock(&self.pending));
-        let tallies: Vec<(AccessKey, i64, HourTally)> = taken
-            .into_iter()
-            .map(|((key, hour), tally)| (key, hour, tally))
-            .collect();
-        for (done, slice) in tallies.chunks(COUNTS_PER_COMMIT).enumerate() {
-            self.commit_queued_refusals().await;
-            let written = match self.connection().await {
-                Ok(connection) => connection.add_decision_counts(slice).await,
-                Err(error) => Err(error),
-            };
-            if let Err(error) = written {
-                self.failed(&error);
-                keep_for_next_try(&self.pending, &tallies[done * COUNTS_PER_COMMIT..]);
-                return;
-            }
+    /// Writes the counted decisions in one transaction; what fails is kept for the next try.
+    async fn write(&mut self) {
+        let taken = {
+            let mut pending = lock(&self.pending);
+            // Sized like the last second's, so checks do not pay for growing it while they wait
+            // on the lock.
+            let capacity = pending.len();
+            std::mem::replace(&mut *pending, Tallies::with_capacity(capacity))
+        };
+        if taken.is_empty() {
+            return;
+        }
+        // Sorting a second's worth of counts takes milliseconds: not on a thread that serves checks.
+        let sorted = tokio::task::spawn_blocking(move || {
+            let mut tallies: Vec<(AccessKey, i64, HourTally)> = taken
+                .into_iter()
+                .map(|((key, hour), tally)| (key, hour, tally))
+                .collect();
+            tallies.sort_unstable_by_key(|(key, hour, _)| (*key, *hour));
+            tallies
+        })
+        .await;
+        let Ok(tallies) = sorted else {
+            tracing::error!("Sorting the decision counts failed; this second's counts are lost");
+            return;
+        };
+        let written = match self.writer.get().await {
+            Ok(connection) => connection.add_decision_counts(&tallies).await,
+            Err(error) => Err(error),
+        };
+        if let Err(error) = written {
+            self.writer.failed(&error);
+            keep_for_next_try(&self.pending, &tallies);
         }
     }
 }

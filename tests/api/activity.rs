@@ -1,17 +1,21 @@
 //! Every partner decision is recorded, and the user sees it: use on the dashboard, attempts
 //! after a withdrawal on the Activity page.
 
-use crate::helpers::{ALICE, BOB, TestApp};
+use crate::helpers::{ALICE, BOB, Engine, TestApp};
 use crate::on_both_engines;
 use std::time::Duration;
 use who_can_see::server::clock::{human_date, now_ms};
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    let pool = sqlx::AnyPool::connect(&app.database_url).await.unwrap();
-    let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_owned()))
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+/// Counts rows of `table` matching `filter` (a WHERE clause or nothing), in the database that
+/// holds it: on SQLite the decision counts have a file of their own beside the consent store.
+async fn count(app: &TestApp, table: &str, filter: &str) -> i64 {
+    let url = match (app.engine, table) {
+        (Engine::Sqlite, "decision_counts") => who_can_see::server::storage::pool::counts_url(&app.database_url),
+        _ => app.database_url.clone(),
+    };
+    let sql = format!("SELECT COUNT(*) FROM {table} {filter}");
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(&pool).await.unwrap();
     pool.close().await;
     n
 }
@@ -62,10 +66,7 @@ async fn attempts_after_a_withdrawal_are_each_kept_and_stand_out(app: TestApp) {
         assert_eq!(decision["reason"], "withdrawn");
     }
     // Kept before the partner got its answer, not batched.
-    assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM refused_attempts WHERE reason = 'withdrawn'").await,
-        3
-    );
+    assert_eq!(count(&app, "refused_attempts", "WHERE reason = 'withdrawn'").await, 3);
 
     let today = human_date(now_ms());
     let sentence = format!("Spotify tried to read your messages 3 times after you withdrew access on {today}.");
@@ -124,7 +125,7 @@ async fn a_rejected_check_records_nothing(app: TestApp) {
     assert_eq!(other.status(), 403);
     // Longer than the recorder's flush interval.
     tokio::time::sleep(Duration::from_millis(1_500)).await;
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM decision_counts").await, 0);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM refused_attempts").await, 0);
+    assert_eq!(count(&app, "decision_counts", "").await, 0);
+    assert_eq!(count(&app, "refused_attempts", "").await, 0);
 }
 on_both_engines!(a_rejected_check_records_nothing);

@@ -5,7 +5,7 @@ use super::error::StoreResult;
 use crate::domain::access::Access;
 
 /// One partner question about one access of one user.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct AccessKey {
     pub user_id: i64,
     pub partner_id: i64,
@@ -68,7 +68,7 @@ impl Store {
         )
         .bind(user_id)
         .bind(since)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.counts_pool)
         .await?;
         rows.into_iter()
             .map(|(partner_id, category_id, access, allowed_since, last_allowed_at)| {
@@ -91,7 +91,7 @@ impl Store {
         )
         .bind(user_id)
         .bind(since)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.counts_pool)
         .await?;
         rows.into_iter()
             .map(|(partner_id, category_id, access, hour_start, allowed, denied)| {

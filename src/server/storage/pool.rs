@@ -18,6 +18,8 @@ pub enum Engine {
 #[derive(Clone)]
 pub struct Store {
     pub(super) pool: AnyPool,
+    /// Where decision counts live: on SQLite a file of their own, on PostgreSQL `pool` itself.
+    pub(super) counts_pool: AnyPool,
     engine: Engine,
     pub(super) keys: Arc<KeyCache>,
     /// Only on SQLite, which one process serves; see `grant_cache`.
@@ -34,6 +36,48 @@ impl Engine {
             anyhow::bail!("DATABASE_URL must start with sqlite: or postgres:")
         }
     }
+}
+
+fn with_create_mode(url: &str) -> String {
+    if url.contains('?') {
+        url.to_owned()
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+/// Where a SQLite store keeps its decision counts: beside it, `consent.db` → `consent.counts.db`.
+pub fn counts_url(url: &str) -> String {
+    let (path, query) = match url.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (url, None),
+    };
+    let counts = match path.strip_suffix(".db") {
+        Some(stem) => format!("{stem}.counts.db"),
+        None => format!("{path}.counts"),
+    };
+    match query {
+        Some(query) => format!("{counts}?{query}"),
+        None => counts,
+    }
+}
+
+async fn sqlite_pool(url: &str, synchronous: &'static str, connections: u32) -> Result<AnyPool, sqlx::Error> {
+    AnyPoolOptions::new()
+        .acquire_timeout(Duration::from_secs(5))
+        .max_connections(connections)
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                conn.execute(sqlx::AssertSqlSafe(format!(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;"
+                )))
+                .await?;
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await
 }
 
 /// SQLite creates the file, not its folder: make the folder so the app runs with no set-up.
@@ -53,45 +97,52 @@ impl Store {
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
         install_default_drivers();
         let engine = Engine::of_url(url)?;
-        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(5));
-        let pool = match engine {
+        let store = match engine {
             Engine::Sqlite => {
                 ensure_sqlite_folder(url)?;
-                let url = if url.contains('?') {
-                    url.to_owned()
-                } else {
-                    format!("{url}?mode=rwc")
-                };
                 // synchronous=FULL: an acknowledged revocation survives power loss, not just a crash.
-                options
-                    .max_connections(8)
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            conn.execute(
-                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
-                            )
-                            .await?;
-                            Ok(())
-                        })
-                    })
-                    .connect(&url)
+                let pool = sqlite_pool(&with_create_mode(url), "FULL", 8)
                     .await
+                    .context("Failed to open the database named by DATABASE_URL")?;
+                // Counts may lose the last second on a crash by design: no need to wait for the disk.
+                let counts_pool = sqlite_pool(&with_create_mode(&counts_url(url)), "NORMAL", 2)
+                    .await
+                    .context("Failed to open the decision counts beside the database named by DATABASE_URL")?;
+                Store {
+                    pool,
+                    counts_pool,
+                    engine,
+                    keys: Arc::default(),
+                    grants: Some(Arc::default()),
+                }
             }
-            Engine::Postgres => options.max_connections(16).connect(url).await,
-        }
-        .context("Failed to open the database named by DATABASE_URL")?;
-        Ok(Store {
-            pool,
-            engine,
-            keys: Arc::default(),
-            grants: (engine == Engine::Sqlite).then(Arc::default),
-        })
+            Engine::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .acquire_timeout(Duration::from_secs(5))
+                    .max_connections(16)
+                    .connect(url)
+                    .await
+                    .context("Failed to open the database named by DATABASE_URL")?;
+                Store {
+                    counts_pool: pool.clone(),
+                    pool,
+                    engine,
+                    keys: Arc::default(),
+                    grants: None,
+                }
+            }
+        };
+        Ok(store)
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self.engine {
-            Engine::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.pool).await,
+            Engine::Sqlite => {
+                sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?;
+                sqlx::migrate!("./migrations/sqlite-counts")
+                    .run(&self.counts_pool)
+                    .await
+            }
             Engine::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.pool).await,
         }
         .context("Failed to run database migrations")
@@ -103,5 +154,24 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+        self.counts_pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::counts_url;
+
+    #[test]
+    fn counts_live_beside_the_store() {
+        assert_eq!(
+            counts_url("sqlite://data/consent.db"),
+            "sqlite://data/consent.counts.db"
+        );
+        assert_eq!(
+            counts_url("sqlite:/tmp/x/load.db?mode=rwc"),
+            "sqlite:/tmp/x/load.counts.db?mode=rwc"
+        );
+        assert_eq!(counts_url("sqlite://data/store"), "sqlite://data/store.counts");
     }
 }
