@@ -39,7 +39,7 @@ pub async fn revoke(
     let user = signed_in_user().await.map_err(failed)?;
     let scope = RevocationScope::parse(&grant, &partner, &category, &access)
         .map_err(|e| failed(AppError::BadInput(e.to_string())))?;
-    let store = app_state().store;
+    let store = app_state().store.clone();
     let (notice, undo) = crate::server::dashboard::revoke(&store, user.id, &scope)
         .await
         .map_err(|e| failed(e.into()))?;
@@ -56,7 +56,7 @@ pub async fn allow_again(grant: Option<String>) -> Result<DashboardChange, AppEr
     use crate::api::context::{app_state, failed, signed_in_user};
     let user = signed_in_user().await.map_err(failed)?;
     let grant_ids = parse_grant_ids(grant.as_deref()).map_err(failed)?;
-    let store = app_state().store;
+    let store = app_state().store.clone();
     let notice = crate::server::dashboard::allow_again(&store, user.id, &grant_ids)
         .await
         .map_err(|e| failed(e.into()))?;

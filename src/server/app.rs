@@ -6,7 +6,7 @@ use crate::server::body_limit::{BODY_LIMIT_BYTES, refuse_oversized_bodies};
 use crate::server::config::ServeArgs;
 use crate::server::decision_recorder::DecisionRecorder;
 use crate::server::security_headers::{add_security_headers, refuse_cross_site_posts};
-use crate::server::state::{AppState, Settings};
+use crate::server::state::{AppState, Parts, Settings};
 use crate::server::storage::Store;
 use crate::server::{
     admin_key_page, auth, bench_floor, cache_warmer, demo, expiry_sweeper, export, partner_api, static_files,
@@ -56,13 +56,13 @@ impl Application {
             https: args.https,
         };
         let recorder = Arc::new(DecisionRecorder::new(store.clone(), args.record_decisions));
-        let state = AppState {
+        let state = AppState::new(Parts {
             recorder,
             lookups: Arc::default(),
             store,
-            leptos_options: Arc::new(leptos_options),
+            leptos_options,
             settings: Arc::new(settings),
-        };
+        });
         let router = router(state.clone(), args.bench_floor);
         Ok(Application {
             listener,
@@ -135,7 +135,7 @@ fn router(state: AppState, bench_floor: bool) -> Router {
         .route("/admin/partners/{slug}/key", post(admin_key_page::create_key))
         .merge(static_files::routes(&pkg_dir, &version))
         .leptos_routes_with_context(&state, routes, context.clone(), {
-            let options = state.leptos_options.as_ref().clone();
+            let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))

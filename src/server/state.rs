@@ -7,11 +7,13 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
 
+/// Cloned for every request, so it is one `Arc`: one reference count to touch, not one per field.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Parts>);
+
+pub struct Parts {
     pub store: Store,
-    /// Behind an `Arc`: every request clones the state, and the options hold many fields.
-    pub leptos_options: Arc<LeptosOptions>,
+    pub leptos_options: LeptosOptions,
     pub settings: Arc<Settings>,
     pub recorder: Arc<DecisionRecorder>,
     pub lookups: Arc<LookupCache>,
@@ -30,6 +32,20 @@ pub struct Settings {
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.as_ref().clone()
+        state.leptos_options.clone()
+    }
+}
+
+impl AppState {
+    pub fn new(parts: Parts) -> Self {
+        AppState(Arc::new(parts))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Parts;
+
+    fn deref(&self) -> &Parts {
+        &self.0
     }
 }

@@ -98,8 +98,11 @@ impl Store {
                 loaded.iter().map(|(user, grants)| (*user, grants.as_slice())),
             ));
         };
-        let (cached, missing) = cache.get(&distinct);
-        let mut states = of_partner(partner_id, cached.iter().map(|(user, grants)| (*user, &grants[..])));
+        let (cached, missing) = cache.of_partner(partner_id, &distinct);
+        let mut states: GrantStates = cached
+            .into_iter()
+            .map(|(user_id, grant)| ((user_id, grant.category_id, grant.access), grant.state))
+            .collect();
         if !missing.is_empty() {
             let began = cache.generation();
             let loaded = self.grants_of_users(&missing, None).await?;
