@@ -27,6 +27,11 @@ const HOUR_MS: i64 = 3_600_000;
 /// How often counted decisions are written: the most a crash can lose.
 pub const FLUSH_EVERY: Duration = Duration::from_secs(1);
 
+/// Counts written per transaction, and the pause after each: a second's worth of counts is
+/// written in slices spread over part of the next second instead of in one burst.
+const COUNTS_PER_SLICE: usize = 2_000;
+const PAUSE_BETWEEN_SLICES: Duration = Duration::from_millis(3);
+
 /// Most refused attempts committed together.
 const MOST_PER_COMMIT: usize = 1_000;
 
@@ -275,13 +280,21 @@ impl CountTask {
             tracing::error!("Sorting the decision counts failed; this second's counts are lost");
             return;
         };
-        let written = match self.writer.get().await {
-            Ok(connection) => connection.add_decision_counts(&tallies).await,
-            Err(error) => Err(error),
-        };
-        if let Err(error) = written {
-            self.writer.failed(&error);
-            keep_for_next_try(&self.pending, &tallies);
+        for (done, slice) in tallies.chunks(COUNTS_PER_SLICE).enumerate() {
+            if done > 0 {
+                // A pause between slices: the writer's thread never holds a core for long, so
+                // checks keep their latency while it works.
+                tokio::time::sleep(PAUSE_BETWEEN_SLICES).await;
+            }
+            let written = match self.writer.get().await {
+                Ok(connection) => connection.add_decision_counts(slice).await,
+                Err(error) => Err(error),
+            };
+            if let Err(error) = written {
+                self.writer.failed(&error);
+                keep_for_next_try(&self.pending, &tallies[done * COUNTS_PER_SLICE..]);
+                return;
+            }
         }
     }
 }
