@@ -8,6 +8,7 @@ use crate::server::decision_recorder::DecisionRecorder;
 use crate::server::security_headers::{add_security_headers, refuse_cross_site_posts};
 use crate::server::state::{AppState, Parts, Settings};
 use crate::server::storage::Store;
+use crate::server::storage::serving_lock::{ServingLock, lock_for_serving};
 use crate::server::{
     admin_key_page, auth, bench_floor, cache_warmer, demo, expiry_sweeper, export, partner_api, static_files,
 };
@@ -26,6 +27,8 @@ use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 pub struct Application {
+    /// Held until the server stops: no second server on the same SQLite store.
+    _serving: ServingLock,
     listener: TcpListener,
     router: Router,
     state: AppState,
@@ -35,6 +38,9 @@ pub struct Application {
 impl Application {
     pub async fn build(database_url: &str, args: ServeArgs) -> anyhow::Result<Self> {
         let store = Store::connect(database_url).await?;
+        // Before anything is written: a second server must not seed or change grants behind
+        // the first one's cache.
+        let serving = lock_for_serving(database_url)?;
         store.migrate().await?;
         if args.demo {
             demo::seed(&store).await.context("Failed to seed the demo data")?;
@@ -65,6 +71,7 @@ impl Application {
         });
         let router = router(state.clone(), args.bench_floor);
         Ok(Application {
+            _serving: serving,
             listener,
             router,
             state,

@@ -14,6 +14,7 @@ pub mod key_cache;
 pub mod ledger;
 pub mod partner_checks;
 pub mod pool;
+pub mod serving_lock;
 pub mod sessions;
 pub(crate) mod sql_lists;
 pub mod support;

@@ -22,6 +22,7 @@ mod partner_keys;
 mod partner_openapi;
 mod revocation;
 mod scale_out;
+mod serving_lock;
 mod sessions;
 mod sign_in;
 mod simulate;

@@ -80,14 +80,19 @@ async fn sqlite_pool(url: &str, synchronous: &'static str, connections: u32) -> 
         .await
 }
 
-/// SQLite creates the file, not its folder: make the folder so the app runs with no set-up.
-fn ensure_sqlite_folder(url: &str) -> anyhow::Result<()> {
+/// The file a SQLite URL names, if it names one (not `:memory:`).
+pub fn sqlite_file(url: &str) -> Option<&Path> {
     let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let path = path.split('?').next().unwrap_or_default();
-    if path.is_empty() || path == ":memory:" {
+    (!path.is_empty() && path != ":memory:").then(|| Path::new(path))
+}
+
+/// SQLite creates the file, not its folder: make the folder so the app runs with no set-up.
+fn ensure_sqlite_folder(url: &str) -> anyhow::Result<()> {
+    let Some(path) = sqlite_file(url) else {
         return Ok(());
-    }
-    if let Some(folder) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+    };
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(folder).with_context(|| format!("Failed to create the folder {}", folder.display()))?;
     }
     Ok(())
