@@ -6,9 +6,9 @@
 //! is written before the partner gets its answer: none of those is ever lost.
 //!
 //! Two writer tasks, each on a connection of its own: one group-commits refused attempts as they
-//! come, the other writes the counts once a second in one transaction sorted by key (which
-//! touches each page of the table once, not once per slice). On SQLite the counts live in a file
-//! of their own, so a second's worth of them never holds up a refused attempt.
+//! come, the other writes the counts once a second, sorted by key (so each page of the table is
+//! written about once a second) in paced slices. On SQLite the counts live in a file of their
+//! own, so a second's worth of them never holds up a refused attempt.
 
 use crate::domain::decision::{Decision, DenyReason};
 use crate::server::error::log_store_error;
