@@ -18,7 +18,7 @@ const MOST_TRIES: usize = 5;
 /// Logs "Partner checks answer from memory: ..." when done, which `scripts/bench-check` waits for.
 pub fn spawn(store: Store, lookups: Arc<LookupCache>) -> JoinHandle<()> {
     tokio::spawn(async move {
-        if store.cached_grant_users().is_none() {
+        if !store.caches_grants() {
             return;
         }
         let started = Instant::now();

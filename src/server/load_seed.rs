@@ -8,16 +8,14 @@ use crate::domain::ledger_hash::{GENESIS, NewEvent};
 use crate::server::auth::hash_password;
 use crate::server::clock::{date_ms, now_ms};
 use crate::server::storage::catalog::CatalogEntry;
-use crate::server::storage::sql_lists::value_rows;
+use crate::server::storage::sql_lists::{self, AnyQuery};
 use crate::server::storage::{Engine, Store};
 use anyhow::Context;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sha2::{Digest, Sha256};
-use sqlx::any::AnyArguments;
 use sqlx::any::AnyConnectOptions;
-use sqlx::query::Query;
-use sqlx::{Any, AnyConnection, ConnectOptions, Connection, Executor};
+use sqlx::{AnyConnection, ConnectOptions, Connection, Executor};
 use std::str::FromStr;
 use std::time::Instant;
 
@@ -43,8 +41,6 @@ const GRANTS_PER_USER: f64 = 25.0;
 const WITHDRAWN_SHARE: f64 = 0.08;
 /// Users written per transaction: about 50,000 grants and 54,000 events.
 const USERS_PER_TRANSACTION: u32 = 2_000;
-/// Rows per INSERT: 13 columns × 1,000 stays under both engines' limit on bound values.
-const ROWS_PER_STATEMENT: usize = 1_000;
 
 /// One partner, category and access a grant can be for, and how likely a user is to hold it.
 struct GrantKind {
@@ -231,15 +227,7 @@ fn generate(kinds: &[GrantKind], from: u32, to: u32, ids: &mut NextIds, now: i64
     batch
 }
 
-/// `INSERT INTO table (columns) VALUES (..), (..)` for `rows` rows (see `sql_lists` for why
-/// SQLite's placeholders are anonymous).
-fn insert_statement(head: &str, columns: usize, rows: usize, engine: Engine) -> String {
-    format!("{head} VALUES {}", value_rows(engine, rows, columns))
-}
-
-type AnyQuery<'q> = Query<'q, Any, AnyArguments>;
-
-/// Inserts `rows` with multi-row statements; `bind` binds one row's `columns` values in order.
+/// Inserts `rows` into the table `head` names, with context for the error.
 async fn insert_rows<T>(
     conn: &mut AnyConnection,
     engine: Engine,
@@ -248,19 +236,9 @@ async fn insert_rows<T>(
     rows: &[T],
     bind: impl for<'q> Fn(AnyQuery<'q>, &T) -> AnyQuery<'q>,
 ) -> anyhow::Result<()> {
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        let sql = insert_statement(head, columns, chunk.len(), engine);
-        // Only fixed table and column names and numbered placeholders; every value is bound.
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for row in chunk {
-            query = bind(query, row);
-        }
-        query
-            .execute(&mut *conn)
-            .await
-            .with_context(|| format!("Failed to run {head}"))?;
-    }
-    Ok(())
+    sql_lists::insert_rows(conn, engine, head, "", columns, rows, bind)
+        .await
+        .with_context(|| format!("Failed to run {head}"))
 }
 
 async fn write_batch(

@@ -5,12 +5,9 @@
 
 use super::activity::{AccessKey, HourTally, RefusedAttempt};
 use super::error::StoreResult;
-use super::sql_lists::value_rows;
+use super::sql_lists::insert_rows;
 use super::{Engine, Store};
 use sqlx::{Any, AnyConnection, Connection, Executor, Transaction};
-
-/// Rows per INSERT statement: few round trips, well under both engines' parameter limits.
-const ROWS_PER_STATEMENT: usize = 500;
 
 /// The writer's own page cache on SQLite (negative: KiB): the counts it upserts are spread
 /// over the whole table, and SQLite's default of 2 MB sends most of them to the kernel.
@@ -62,26 +59,18 @@ impl ActivityWriter {
     pub async fn insert_refused_attempts(&mut self, attempts: &[RefusedAttempt]) -> StoreResult<()> {
         let engine = self.engine;
         let mut tx = self.begin().await?;
-        for chunk in attempts.chunks(ROWS_PER_STATEMENT) {
-            let statement = format!(
-                "INSERT INTO refused_attempts (user_id, partner_id, category_id, access, reason, ended_at, at) \
-                 VALUES {}",
-                value_rows(engine, chunk.len(), 7)
-            );
-            // Only numbered placeholders are spliced in; every value is bound.
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(statement));
-            for attempt in chunk {
-                query = query
-                    .bind(attempt.key.user_id)
-                    .bind(attempt.key.partner_id)
-                    .bind(attempt.key.category_id)
-                    .bind(attempt.key.access.as_str())
-                    .bind(attempt.reason)
-                    .bind(attempt.ended_at)
-                    .bind(attempt.at);
-            }
-            query.execute(&mut *tx).await?;
-        }
+        let head = "INSERT INTO refused_attempts (user_id, partner_id, category_id, access, reason, ended_at, at)";
+        insert_rows(&mut tx, engine, head, "", 7, attempts, |query, attempt| {
+            query
+                .bind(attempt.key.user_id)
+                .bind(attempt.key.partner_id)
+                .bind(attempt.key.category_id)
+                .bind(attempt.key.access.as_str())
+                .bind(attempt.reason)
+                .bind(attempt.ended_at)
+                .bind(attempt.at)
+        })
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -92,22 +81,23 @@ impl ActivityWriter {
     pub async fn add_decision_counts(&mut self, tallies: &[(AccessKey, i64, HourTally)]) -> StoreResult<()> {
         let engine = self.engine;
         let mut tx = self.begin().await?;
-        for chunk in tallies.chunks(ROWS_PER_STATEMENT) {
-            let statement = format!(
-                "INSERT INTO decision_counts \
-                 (user_id, partner_id, category_id, access, hour_start, allowed, denied, last_allowed_at) \
-                 VALUES {} \
-                 ON CONFLICT (user_id, partner_id, category_id, access, hour_start) DO UPDATE SET \
-                 allowed = decision_counts.allowed + excluded.allowed, \
-                 denied = decision_counts.denied + excluded.denied, \
-                 last_allowed_at = CASE WHEN decision_counts.last_allowed_at IS NULL \
-                 OR excluded.last_allowed_at > decision_counts.last_allowed_at \
-                 THEN excluded.last_allowed_at ELSE decision_counts.last_allowed_at END",
-                value_rows(engine, chunk.len(), 8)
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(statement));
-            for (key, hour_start, tally) in chunk {
-                query = query
+        let head = "INSERT INTO decision_counts \
+                    (user_id, partner_id, category_id, access, hour_start, allowed, denied, last_allowed_at)";
+        let add_to_existing = "ON CONFLICT (user_id, partner_id, category_id, access, hour_start) DO UPDATE SET \
+             allowed = decision_counts.allowed + excluded.allowed, \
+             denied = decision_counts.denied + excluded.denied, \
+             last_allowed_at = CASE WHEN decision_counts.last_allowed_at IS NULL \
+             OR excluded.last_allowed_at > decision_counts.last_allowed_at \
+             THEN excluded.last_allowed_at ELSE decision_counts.last_allowed_at END";
+        insert_rows(
+            &mut tx,
+            engine,
+            head,
+            add_to_existing,
+            8,
+            tallies,
+            |query, (key, hour_start, tally)| {
+                query
                     .bind(key.user_id)
                     .bind(key.partner_id)
                     .bind(key.category_id)
@@ -115,10 +105,10 @@ impl ActivityWriter {
                     .bind(*hour_start)
                     .bind(tally.allowed)
                     .bind(tally.denied)
-                    .bind(tally.last_allowed_at);
-            }
-            query.execute(&mut *tx).await?;
-        }
+                    .bind(tally.last_allowed_at)
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -58,7 +58,7 @@ impl Store {
     /// A write transaction that holds the write lock from its start on SQLite, so two admins'
     /// changes queue instead of failing when a read turns into a write.
     /// It may change partners' keys, so the key cache forgets them all when it ends.
-    async fn begin_catalog_write(&self) -> StoreResult<WriteTx> {
+    pub(super) async fn begin_catalog_write(&self) -> StoreResult<WriteTx> {
         let tx = match self.engine() {
             Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Engine::Postgres => self.pool.begin().await?,

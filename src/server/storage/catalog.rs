@@ -54,16 +54,17 @@ impl Store {
     /// Sets the key of a partner in the catalog; a retired partner is `NotFound` here, because
     /// it can never use a key.
     pub async fn set_partner_key_hash(&self, partner_slug: &str, key_hash: &str) -> StoreResult<()> {
+        let mut tx = self.begin_catalog_write().await?;
         let updated = sqlx::query("UPDATE partners SET api_key_hash = $1 WHERE slug = $2 AND retired_at IS NULL")
             .bind(key_hash)
             .bind(partner_slug)
-            .execute(&self.pool)
-            .await;
-        // Even a failed write may have happened: forget either way.
-        self.keys.forget_all();
-        if updated?.rows_affected() == 0 {
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if updated == 0 {
             return Err(super::StoreError::NotFound("partner"));
         }
+        tx.commit().await?;
         Ok(())
     }
 }

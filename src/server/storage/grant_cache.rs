@@ -102,10 +102,6 @@ impl GrantCache {
         entries.generation += 1;
         entries.users.remove(&user_id);
     }
-
-    pub fn users(&self) -> usize {
-        self.read().users.len()
-    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use super::Store;
 use super::error::{StoreError, StoreResult};
 use super::ledger::{NewEvent, WriteTx};
 use crate::domain::access::Access;
-use crate::domain::decision::{GrantState, GrantStatus};
+use crate::domain::decision::GrantStatus;
 use crate::domain::revocation::RevocationScope;
 
 /// Who took an action, as the ledger records it.
@@ -375,34 +375,6 @@ impl Store {
             category_id,
             access: access_from_db(&access)?,
         }))
-    }
-
-    /// The state of one grant, for a partner's check. `None` if it was never given.
-    pub async fn grant_state(
-        &self,
-        user_id: i64,
-        partner_id: i64,
-        category_id: i64,
-        access: Access,
-    ) -> StoreResult<Option<GrantState>> {
-        let row: Option<(String, i64, Option<i64>)> = sqlx::query_as(
-            "SELECT status, changed_at, expires_at FROM grants \
-             WHERE user_id = $1 AND partner_id = $2 AND category_id = $3 AND access = $4",
-        )
-        .bind(user_id)
-        .bind(partner_id)
-        .bind(category_id)
-        .bind(access.as_str())
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|(status, changed_at, expires_at)| {
-            Ok(GrantState {
-                status: status_from_db(&status)?,
-                changed_at,
-                expires_at,
-            })
-        })
-        .transpose()
     }
 
     /// Number of ledger events of a user: lets tests see that nothing was written.

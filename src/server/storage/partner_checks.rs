@@ -40,6 +40,15 @@ fn cached_grant(
     ))
 }
 
+/// Adds each row's grant to its user's list.
+fn group_by_user(rows: Vec<GrantTuple>, grants: &mut HashMap<i64, Vec<CachedGrant>>) -> StoreResult<()> {
+    for row in rows {
+        let (user_id, grant) = cached_grant(row)?;
+        grants.entry(user_id).or_default().push(grant);
+    }
+    Ok(())
+}
+
 /// The grants `partner_id` holds among each user's grants.
 fn of_partner<'a>(partner_id: i64, users: impl Iterator<Item = (i64, &'a [CachedGrant])>) -> GrantStates {
     users
@@ -140,10 +149,7 @@ impl Store {
         for user_id in user_ids.iter().chain(partner_id.as_ref()) {
             query = query.bind(*user_id);
         }
-        for row in query.fetch_all(&self.pool).await? {
-            let (user_id, grant) = cached_grant(row)?;
-            grants.entry(user_id).or_default().push(grant);
-        }
+        group_by_user(query.fetch_all(&self.pool).await?, &mut grants)?;
         Ok(grants)
     }
 
@@ -163,17 +169,14 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let count = rows.len();
-        let mut grants: HashMap<i64, Vec<CachedGrant>> = HashMap::new();
-        for row in rows {
-            let (user_id, grant) = cached_grant(row)?;
-            grants.entry(user_id).or_default().push(grant);
-        }
+        let mut grants = HashMap::new();
+        group_by_user(rows, &mut grants)?;
         Ok(cache.fill(began, grants).then_some(count))
     }
 
-    /// Whether partner checks read grants from memory (SQLite) and how many users it holds.
-    pub fn cached_grant_users(&self) -> Option<usize> {
-        self.grants.as_ref().map(|cache| cache.users())
+    /// Whether partner checks read grants from memory (SQLite only).
+    pub fn caches_grants(&self) -> bool {
+        self.grants.is_some()
     }
 
     /// Every partner's slug with the hash of its API key, if it has one.
@@ -185,13 +188,13 @@ impl Store {
 
     /// Gives a partner a key only if it has none, so a key set on purpose is never replaced.
     pub async fn set_partner_key_hash_if_missing(&self, partner_slug: &str, key_hash: &str) -> StoreResult<()> {
-        let updated = sqlx::query("UPDATE partners SET api_key_hash = $1 WHERE slug = $2 AND api_key_hash IS NULL")
+        let mut tx = self.begin_catalog_write().await?;
+        sqlx::query("UPDATE partners SET api_key_hash = $1 WHERE slug = $2 AND api_key_hash IS NULL")
             .bind(key_hash)
             .bind(partner_slug)
-            .execute(&self.pool)
-            .await;
-        self.keys.forget_all();
-        updated?;
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         Ok(())
     }
 }

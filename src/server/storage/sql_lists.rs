@@ -6,6 +6,15 @@
 //! (with 1,600 of them it was the top of the partner-check profile). PostgreSQL needs `$n`.
 
 use super::Engine;
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::{Any, AnyConnection};
+
+pub(crate) type AnyQuery<'q> = Query<'q, Any, AnyArguments>;
+
+/// Values bound in one statement at most: well under both engines' limits (SQLite 32,766,
+/// PostgreSQL 65,535), and few round trips.
+const MOST_VALUES_PER_STATEMENT: usize = 14_000;
 
 /// The placeholder of the `n`th value (from 1) of a statement.
 pub(crate) fn placeholder(engine: Engine, n: usize) -> String {
@@ -29,6 +38,30 @@ pub(crate) fn value_rows(engine: Engine, rows: usize, columns: usize) -> String 
         .map(|row| format!("({})", placeholders(engine, row * columns + 1, columns)))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Inserts `rows` with multi-row statements `{head} VALUES (..), (..) {tail}`, as many rows per
+/// statement as `MOST_VALUES_PER_STATEMENT` allows; `bind` binds one row's `columns` values in
+/// order. `tail` may be empty, or say what a conflict does.
+pub(crate) async fn insert_rows<T>(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    head: &str,
+    tail: &str,
+    columns: usize,
+    rows: &[T],
+    bind: impl for<'q> Fn(AnyQuery<'q>, &T) -> AnyQuery<'q>,
+) -> Result<(), sqlx::Error> {
+    for chunk in rows.chunks((MOST_VALUES_PER_STATEMENT / columns).max(1)) {
+        let sql = format!("{head} VALUES {} {tail}", value_rows(engine, chunk.len(), columns));
+        // Only fixed table and column names and placeholders are spliced in; every value is bound.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for row in chunk {
+            query = bind(query, row);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
