@@ -1,5 +1,9 @@
 //! Thin entry point: read the configuration, set up logging, hand over to the subcommand.
 
+/// See Cargo.toml for why not the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     use clap::Parser;

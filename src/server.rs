@@ -12,6 +12,7 @@ pub mod cache_warmer;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod count_task;
 pub mod dashboard;
 pub mod decision_recorder;
 pub mod demo;

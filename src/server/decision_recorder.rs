@@ -1,16 +1,18 @@
 //! Records every check decision without slowing the check down.
 //!
 //! Losses a crash can cause, by design: allowed decisions (and denials of what was never
-//! granted) are counted in memory and written at least once a second, so a crash loses at most
-//! the last second of those counts. A denial of something the user took back, or that ran out,
-//! is written before the partner gets its answer: none of those is ever lost.
+//! granted) are counted in memory and written at least once a second (see `count_task`), so a
+//! crash loses at most the last second of those counts. A denial of something the user took
+//! back, or that ran out, is committed before the partner gets its answer: a crash of the app
+//! loses none of those. (On SQLite that commit is handed to the operating system, which writes
+//! it to the disk within `SYNC_REFUSALS_EVERY`: only a power cut could lose that last moment.)
 //!
 //! Two writer tasks, each on a connection of its own: one group-commits refused attempts as they
-//! come, the other writes the counts once a second, sorted by key (so each page of the table is
-//! written about once a second) in paced slices. On SQLite the counts live in a file of their
-//! own, so a second's worth of them never holds up a refused attempt.
+//! come, the other writes the counts. On SQLite the counts live in a file of their own, so
+//! writing them never holds up a refused attempt.
 
 use crate::domain::decision::{Decision, DenyReason};
+use crate::server::count_task::CountTask;
 use crate::server::error::log_store_error;
 use crate::server::storage::Store;
 use crate::server::storage::activity::{AccessKey, HourTally, RefusedAttempt};
@@ -27,15 +29,14 @@ const HOUR_MS: i64 = 3_600_000;
 /// How often counted decisions are written: the most a crash can lose.
 pub const FLUSH_EVERY: Duration = Duration::from_secs(1);
 
-/// Counts written per transaction, and the pause after each: a second's worth of counts is
-/// written in slices spread over part of the next second instead of in one burst.
-const COUNTS_PER_SLICE: usize = 2_000;
-const PAUSE_BETWEEN_SLICES: Duration = Duration::from_millis(3);
-
 /// Most refused attempts committed together.
 const MOST_PER_COMMIT: usize = 1_000;
 
-type Tallies = HashMap<(AccessKey, i64), HourTally>;
+/// How often committed refused attempts are pushed to the disk itself: the most a power cut (not
+/// a crash of the app) can lose of them.
+pub const SYNC_REFUSALS_EVERY: Duration = Duration::from_millis(200);
+
+pub(crate) type Tallies = HashMap<(AccessKey, i64), HourTally>;
 
 pub struct DecisionRecorder {
     pending: Arc<Mutex<Tallies>>,
@@ -72,7 +73,7 @@ fn refused(decision: &Decision) -> Option<(&'static str, i64)> {
     }
 }
 
-fn lock(pending: &Mutex<Tallies>) -> std::sync::MutexGuard<'_, Tallies> {
+pub(crate) fn lock(pending: &Mutex<Tallies>) -> std::sync::MutexGuard<'_, Tallies> {
     pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
@@ -87,6 +88,7 @@ impl DecisionRecorder {
             let refusal_task = RefusalTask {
                 writer: OwnConnection::new(store.clone(), Record::RefusedAttempts),
                 queue,
+                unsynced: false,
             };
             let count_task = CountTask {
                 writer: OwnConnection::new(store, Record::Counts),
@@ -158,14 +160,14 @@ impl DecisionRecorder {
 }
 
 /// A writer's own connection: opened on first need, and again after a failure.
-struct OwnConnection {
+pub(crate) struct OwnConnection {
     store: Store,
     record: Record,
     open: Option<ActivityWriter>,
 }
 
 impl OwnConnection {
-    fn new(store: Store, record: Record) -> Self {
+    pub fn new(store: Store, record: Record) -> Self {
         OwnConnection {
             store,
             record,
@@ -173,7 +175,11 @@ impl OwnConnection {
         }
     }
 
-    async fn get(&mut self) -> StoreResult<&mut ActivityWriter> {
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub async fn get(&mut self) -> StoreResult<&mut ActivityWriter> {
         if self.open.is_none() {
             self.open = Some(self.store.activity_writer(self.record).await?);
         }
@@ -181,7 +187,7 @@ impl OwnConnection {
     }
 
     /// Forgets a connection that failed, so the next write opens a fresh one.
-    fn failed(&mut self, error: &StoreError) {
+    pub fn failed(&mut self, error: &StoreError) {
         log_store_error(error);
         self.open = None;
     }
@@ -190,20 +196,49 @@ impl OwnConnection {
 struct RefusalTask {
     writer: OwnConnection,
     queue: mpsc::UnboundedReceiver<WaitingRefusals>,
+    /// Committed since the last push to the disk.
+    unsynced: bool,
 }
 
 impl RefusalTask {
     async fn run(mut self, mut stop: watch::Receiver<bool>) {
+        let mut syncs = tokio::time::interval(SYNC_REFUSALS_EVERY);
+        syncs.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 biased;
                 // The only change ever sent is "stop" (and a dropped sender means the same).
                 _ = stop.changed() => break,
                 Some(first) = self.queue.recv() => self.commit(first).await,
+                _ = syncs.tick() => self.sync(false).await,
             }
         }
         while let Ok(first) = self.queue.try_recv() {
             self.commit(first).await;
+        }
+        self.sync(true).await;
+    }
+
+    /// Starts pushing the commits so far to the disk, without waiting: refused partners are not
+    /// held up by the disk. The last push, at stop, is waited for.
+    async fn sync(&mut self, wait: bool) {
+        if !std::mem::take(&mut self.unsynced) {
+            return;
+        }
+        let push = match self.writer.get().await {
+            Ok(connection) => connection.sync_to_disk(),
+            Err(error) => {
+                log_store_error(&error);
+                return;
+            }
+        };
+        let pushing = tokio::spawn(async move {
+            if let Err(error) = push.await {
+                log_store_error(&error);
+            }
+        });
+        if wait {
+            let _ = pushing.await;
         }
     }
 
@@ -225,86 +260,12 @@ impl RefusalTask {
             Ok(connection) => connection.insert_refused_attempts(&attempts).await,
             Err(error) => Err(error),
         };
-        if let Err(error) = &written {
-            self.writer.failed(error);
+        match &written {
+            Ok(()) => self.unsynced = true,
+            Err(error) => self.writer.failed(error),
         }
         for waiter in batch {
             let _ = waiter.committed.send(written.is_ok());
         }
-    }
-}
-
-struct CountTask {
-    writer: OwnConnection,
-    pending: Arc<Mutex<Tallies>>,
-}
-
-impl CountTask {
-    async fn run(mut self, mut stop: watch::Receiver<bool>) {
-        let mut ticks = tokio::time::interval(FLUSH_EVERY);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                biased;
-                // The only change ever sent is "stop" (and a dropped sender means the same).
-                _ = stop.changed() => break,
-                _ = ticks.tick() => self.write().await,
-            }
-        }
-        self.write().await;
-    }
-
-    /// Writes the counted decisions in one transaction; what fails is kept for the next try.
-    async fn write(&mut self) {
-        let taken = {
-            let mut pending = lock(&self.pending);
-            // Sized like the last second's, so checks do not pay for growing it while they wait
-            // on the lock.
-            let capacity = pending.len();
-            std::mem::replace(&mut *pending, Tallies::with_capacity(capacity))
-        };
-        if taken.is_empty() {
-            return;
-        }
-        // Sorting a second's worth of counts takes milliseconds: not on a thread that serves checks.
-        let sorted = tokio::task::spawn_blocking(move || {
-            let mut tallies: Vec<(AccessKey, i64, HourTally)> = taken
-                .into_iter()
-                .map(|((key, hour), tally)| (key, hour, tally))
-                .collect();
-            tallies.sort_unstable_by_key(|(key, hour, _)| (*key, *hour));
-            tallies
-        })
-        .await;
-        let Ok(tallies) = sorted else {
-            tracing::error!("Sorting the decision counts failed; this second's counts are lost");
-            return;
-        };
-        for (done, slice) in tallies.chunks(COUNTS_PER_SLICE).enumerate() {
-            if done > 0 {
-                // A pause between slices: the writer's thread never holds a core for long, so
-                // checks keep their latency while it works.
-                tokio::time::sleep(PAUSE_BETWEEN_SLICES).await;
-            }
-            let written = match self.writer.get().await {
-                Ok(connection) => connection.add_decision_counts(slice).await,
-                Err(error) => Err(error),
-            };
-            if let Err(error) = written {
-                self.writer.failed(&error);
-                keep_for_next_try(&self.pending, &tallies[done * COUNTS_PER_SLICE..]);
-                return;
-            }
-        }
-    }
-}
-
-fn keep_for_next_try(pending: &Mutex<Tallies>, unwritten: &[(AccessKey, i64, HourTally)]) {
-    let mut pending = lock(pending);
-    for (key, hour, tally) in unwritten {
-        let kept = pending.entry((*key, *hour)).or_default();
-        kept.allowed += tally.allowed;
-        kept.denied += tally.denied;
-        kept.last_allowed_at = kept.last_allowed_at.max(tally.last_allowed_at);
     }
 }

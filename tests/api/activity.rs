@@ -1,20 +1,15 @@
 //! Every partner decision is recorded, and the user sees it: use on the dashboard, attempts
 //! after a withdrawal on the Activity page.
 
-use crate::helpers::{ALICE, BOB, Engine, TestApp};
+use crate::helpers::{ALICE, BOB, TestApp};
 use crate::on_both_engines;
 use std::time::Duration;
 use who_can_see::server::clock::{human_date, now_ms};
 
-/// Counts rows of `table` matching `filter` (a WHERE clause or nothing), in the database that
-/// holds it: on SQLite the decision counts have a file of their own beside the consent store.
+/// Counts rows of consent-store `table` matching `filter` (a WHERE clause or nothing).
 async fn count(app: &TestApp, table: &str, filter: &str) -> i64 {
-    let url = match (app.engine, table) {
-        (Engine::Sqlite, "decision_counts") => who_can_see::server::storage::pool::counts_url(&app.database_url),
-        _ => app.database_url.clone(),
-    };
     let sql = format!("SELECT COUNT(*) FROM {table} {filter}");
-    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let pool = sqlx::AnyPool::connect(&app.database_url).await.unwrap();
     let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(&pool).await.unwrap();
     pool.close().await;
     n
@@ -123,9 +118,20 @@ async fn a_rejected_check_records_nothing(app: TestApp) {
         )
         .await;
     assert_eq!(other.status(), 403);
+    // A good question, answered and counted: what the store shows of Alice's use.
+    let counted = || async {
+        let alice = app.store.user_id_by_handle("alice").await.unwrap().unwrap();
+        let uses = app.store.access_use_of_user(alice, 0).await.unwrap();
+        let hours = app.store.hours_of_use(alice, 0).await.unwrap();
+        (uses.iter().map(|u| u.allowed_since).sum::<i64>(), hours.len())
+    };
     // Longer than the recorder's flush interval.
     tokio::time::sleep(Duration::from_millis(1_500)).await;
-    assert_eq!(count(&app, "decision_counts", "").await, 0);
+    assert_eq!(counted().await, (0, 0), "nothing counted for rejected requests");
     assert_eq!(count(&app, "refused_attempts", "").await, 0);
+    // The same store does count a good one: the zero above is not blindness.
+    app.decision("spotify", "alice", "messages", "read").await;
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    assert_eq!(counted().await, (1, 1));
 }
 on_both_engines!(a_rejected_check_records_nothing);

@@ -204,6 +204,12 @@ async fn refused_attempts_survive_sigkill_and_counts_lose_at_most_a_second() {
     server.kill().unwrap();
     server.wait().unwrap();
 
+    // What the next start does first: fold into the table what the killed server logged.
+    let mut writer = store
+        .activity_writer(who_can_see::server::storage::activity_writer::Record::Counts)
+        .await
+        .unwrap();
+    assert!(store.open_count_log(&mut writer).await.unwrap().is_some());
     let refused = store.refused_attempts_of_user(user, 0).await.unwrap();
     assert_eq!(
         refused.len(),

@@ -1,7 +1,9 @@
 //! What partners did with their access: hourly decision counts and every refused attempt.
 
 use super::Store;
+use super::count_log::CountedHour;
 use super::error::StoreResult;
+use super::recent_counts::sum_by_key;
 use crate::domain::access::Access;
 
 /// One partner question about one access of one user.
@@ -58,9 +60,24 @@ fn access_of(raw: &str) -> StoreResult<Access> {
 }
 
 impl Store {
+    /// Reads the table with `read`, and the user's counts not folded into it yet, together.
+    async fn with_unfolded<T>(
+        &self,
+        user_id: i64,
+        read: impl Future<Output = StoreResult<T>>,
+    ) -> StoreResult<(T, Vec<CountedHour>)> {
+        match &self.recent_counts {
+            Some(recent) => {
+                let (table, unfolded) = recent.with_unfolded(user_id, read).await;
+                Ok((table?, unfolded))
+            }
+            None => Ok((read.await?, Vec::new())),
+        }
+    }
+
     /// How each of a user's accesses was used: allowed decisions since `since`, and the last.
     pub async fn access_use_of_user(&self, user_id: i64, since: i64) -> StoreResult<Vec<AccessUse>> {
-        let rows: Vec<(i64, i64, String, i64, Option<i64>)> = sqlx::query_as(
+        let read = sqlx::query_as::<_, (i64, i64, String, i64, Option<i64>)>(
             "SELECT partner_id, category_id, access, \
              CAST(SUM(CASE WHEN hour_start >= $2 THEN allowed ELSE 0 END) AS BIGINT), MAX(last_allowed_at) \
              FROM decision_counts WHERE user_id = $1 \
@@ -68,9 +85,10 @@ impl Store {
         )
         .bind(user_id)
         .bind(since)
-        .fetch_all(&self.counts_pool)
-        .await?;
-        rows.into_iter()
+        .fetch_all(&self.counts_pool);
+        let (rows, unfolded) = self.with_unfolded(user_id, async { Ok(read.await?) }).await?;
+        let mut uses = rows
+            .into_iter()
             .map(|(partner_id, category_id, access, allowed_since, last_allowed_at)| {
                 Ok(AccessUse {
                     partner_id,
@@ -80,31 +98,74 @@ impl Store {
                     last_allowed_at,
                 })
             })
-            .collect()
+            .collect::<StoreResult<Vec<_>>>()?;
+        for (key, hour_start, tally) in unfolded {
+            let same = |u: &&mut AccessUse| {
+                (u.partner_id, u.category_id, u.access) == (key.partner_id, key.category_id, key.access)
+            };
+            let used = match uses.iter_mut().find(same) {
+                Some(used) => used,
+                None => {
+                    uses.push(AccessUse {
+                        partner_id: key.partner_id,
+                        category_id: key.category_id,
+                        access: key.access,
+                        allowed_since: 0,
+                        last_allowed_at: None,
+                    });
+                    uses.last_mut().expect("pushed just now")
+                }
+            };
+            if hour_start >= since {
+                used.allowed_since += tally.allowed;
+            }
+            used.last_allowed_at = used.last_allowed_at.max(tally.last_allowed_at);
+        }
+        Ok(uses)
     }
 
     /// Every hour with decisions about a user's data since `since`, oldest first.
     pub async fn hours_of_use(&self, user_id: i64, since: i64) -> StoreResult<Vec<HourOfUse>> {
-        let rows: Vec<(i64, i64, String, i64, i64, i64)> = sqlx::query_as(
+        let read = sqlx::query_as::<_, (i64, i64, String, i64, i64, i64)>(
             "SELECT partner_id, category_id, access, hour_start, allowed, denied FROM decision_counts \
              WHERE user_id = $1 AND hour_start >= $2 ORDER BY hour_start",
         )
         .bind(user_id)
         .bind(since)
-        .fetch_all(&self.counts_pool)
-        .await?;
-        rows.into_iter()
+        .fetch_all(&self.counts_pool);
+        let (rows, unfolded) = self.with_unfolded(user_id, async { Ok(read.await?) }).await?;
+        let mut hours = rows
+            .into_iter()
             .map(|(partner_id, category_id, access, hour_start, allowed, denied)| {
-                Ok(HourOfUse {
+                let key = AccessKey {
+                    user_id,
                     partner_id,
                     category_id,
                     access: access_of(&access)?,
-                    hour_start,
+                };
+                let tally = HourTally {
                     allowed,
                     denied,
-                })
+                    last_allowed_at: None,
+                };
+                Ok((key, hour_start, tally))
             })
-            .collect()
+            .collect::<StoreResult<Vec<CountedHour>>>()?;
+        if !unfolded.is_empty() {
+            hours.extend(unfolded.into_iter().filter(|(_, hour_start, _)| *hour_start >= since));
+            hours = sum_by_key(hours);
+        }
+        Ok(hours
+            .into_iter()
+            .map(|(key, hour_start, tally)| HourOfUse {
+                partner_id: key.partner_id,
+                category_id: key.category_id,
+                access: key.access,
+                hour_start,
+                allowed: tally.allowed,
+                denied: tally.denied,
+            })
+            .collect())
     }
 
     /// Every refused attempt on a user's data since `since`, oldest first.

@@ -2,12 +2,19 @@
 //! one task only. On SQLite the two kinds live in different files, so each has its own write
 //! lock: writing a second's worth of counts never delays a refused attempt, and neither queues
 //! behind the other in the busy handler (which sleeps for milliseconds at a time).
+//!
+//! Refused attempts on SQLite are committed with `synchronous=NORMAL`: a commit is in the
+//! operating system's hands when it returns (a crash of the app loses none), and the recorder
+//! pushes the write-ahead log to the disk a few times a second (`sync_to_disk`) instead of
+//! making every refused partner wait for the disk (an fsync takes milliseconds here).
 
-use super::activity::{AccessKey, HourTally, RefusedAttempt};
+use super::activity::RefusedAttempt;
+use super::count_log::CountedHour;
 use super::error::StoreResult;
-use super::sql_lists::insert_rows;
+use super::sql_lists::{AnyQuery, insert_rows};
 use super::{Engine, Store};
 use sqlx::{Any, AnyConnection, Connection, Executor, Transaction};
+use std::path::PathBuf;
 
 /// The writer's own page cache on SQLite (negative: KiB): the counts it upserts are spread
 /// over the whole table, and SQLite's default of 2 MB sends most of them to the kernel.
@@ -22,9 +29,15 @@ pub enum Record {
     Counts,
 }
 
+/// Refused attempts per statement at most: a batch this size is one statement, committed on its
+/// own without BEGIN and COMMIT (two fewer round trips to SQLite's thread).
+const MOST_ATTEMPTS_PER_STATEMENT: usize = 2_000;
+
 pub struct ActivityWriter {
     connection: AnyConnection,
     engine: Engine,
+    /// SQLite's write-ahead log of the file written, if commits leave it to the OS to write.
+    unsynced_log: Option<PathBuf>,
 }
 
 impl Store {
@@ -35,14 +48,39 @@ impl Store {
             Record::Counts => &self.counts_pool,
         };
         let mut connection = pool.acquire().await?.detach();
-        if self.engine() == Engine::Sqlite && record == Record::Counts {
-            connection.execute(SQLITE_WRITER_SETTINGS).await?;
+        let mut unsynced_log = None;
+        if self.engine() == Engine::Sqlite {
+            match record {
+                Record::Counts => {
+                    connection.execute(SQLITE_WRITER_SETTINGS).await?;
+                }
+                Record::RefusedAttempts => {
+                    connection.execute("PRAGMA synchronous = NORMAL").await?;
+                    unsynced_log = self.file.as_ref().map(|file| {
+                        let mut log = file.clone().into_os_string();
+                        log.push("-wal");
+                        PathBuf::from(log)
+                    });
+                }
+            }
         }
         Ok(ActivityWriter {
             connection,
             engine: self.engine(),
+            unsynced_log,
         })
     }
+}
+
+fn bind_attempt<'q>(query: AnyQuery<'q>, attempt: &RefusedAttempt) -> AnyQuery<'q> {
+    query
+        .bind(attempt.key.user_id)
+        .bind(attempt.key.partner_id)
+        .bind(attempt.key.category_id)
+        .bind(attempt.key.access.as_str())
+        .bind(attempt.reason)
+        .bind(attempt.ended_at)
+        .bind(attempt.at)
 }
 
 impl ActivityWriter {
@@ -55,61 +93,106 @@ impl ActivityWriter {
         })
     }
 
-    /// Writes refused attempts in one transaction, committed before this returns.
+    /// Writes refused attempts all or none, committed before this returns.
     pub async fn insert_refused_attempts(&mut self, attempts: &[RefusedAttempt]) -> StoreResult<()> {
         let engine = self.engine;
-        let mut tx = self.begin().await?;
         let head = "INSERT INTO refused_attempts (user_id, partner_id, category_id, access, reason, ended_at, at)";
-        insert_rows(&mut tx, engine, head, "", 7, attempts, |query, attempt| {
-            query
-                .bind(attempt.key.user_id)
-                .bind(attempt.key.partner_id)
-                .bind(attempt.key.category_id)
-                .bind(attempt.key.access.as_str())
-                .bind(attempt.reason)
-                .bind(attempt.ended_at)
-                .bind(attempt.at)
-        })
-        .await?;
+        if attempts.len() <= MOST_ATTEMPTS_PER_STATEMENT {
+            // One statement is a transaction of its own.
+            insert_rows(&mut self.connection, engine, head, "", 7, attempts, bind_attempt).await?;
+        } else {
+            let mut tx = self.begin().await?;
+            insert_rows(&mut tx, engine, head, "", 7, attempts, bind_attempt).await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// Pushes what was committed so far to the disk itself, if commits did not wait for that.
+    /// Owns what it needs, so the writer can go on committing meanwhile.
+    pub fn sync_to_disk(&self) -> impl Future<Output = StoreResult<()>> + Send + 'static {
+        let log = self.unsynced_log.clone();
+        async move {
+            let Some(log) = log else {
+                return Ok(());
+            };
+            let synced = tokio::task::spawn_blocking(move || match std::fs::File::open(&log) {
+                Ok(file) => file.sync_data(),
+                // No log: SQLite checkpointed it into the store, synced, and removed it.
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                Err(error) => Err(error),
+            })
+            .await
+            .unwrap_or_else(|panicked| Err(std::io::Error::other(panicked)));
+            synced.map_err(|error| super::StoreError::Database(sqlx::Error::Io(error)))
+        }
+    }
+
+    /// Adds counted decisions to their hours, in one transaction of multi-row upserts (the
+    /// keys of one call are distinct, as PostgreSQL requires of one statement). Sorted by key,
+    /// neighbouring rows share pages.
+    pub async fn add_decision_counts(&mut self, tallies: &[CountedHour]) -> StoreResult<()> {
+        let engine = self.engine;
+        let mut tx = self.begin().await?;
+        upsert_counts(&mut tx, engine, tallies).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Adds counted decisions to their hours, in one transaction of multi-row upserts (the
-    /// keys of one flush are distinct, as PostgreSQL requires of one statement). Sorted by key,
-    /// neighbouring rows share pages.
-    pub async fn add_decision_counts(&mut self, tallies: &[(AccessKey, i64, HourTally)]) -> StoreResult<()> {
+    /// Folds logged counts into the table: adds them, and records that the log's generations up
+    /// to `through_generation` are in, in one transaction. Written in slices with a pause after
+    /// each, so the fold never holds a core for long; nothing else writes the counts file.
+    pub async fn fold_counts(&mut self, tallies: &[CountedHour], through_generation: u64) -> StoreResult<()> {
         let engine = self.engine;
         let mut tx = self.begin().await?;
-        let head = "INSERT INTO decision_counts \
-                    (user_id, partner_id, category_id, access, hour_start, allowed, denied, last_allowed_at)";
-        let add_to_existing = "ON CONFLICT (user_id, partner_id, category_id, access, hour_start) DO UPDATE SET \
-             allowed = decision_counts.allowed + excluded.allowed, \
-             denied = decision_counts.denied + excluded.denied, \
-             last_allowed_at = CASE WHEN decision_counts.last_allowed_at IS NULL \
-             OR excluded.last_allowed_at > decision_counts.last_allowed_at \
-             THEN excluded.last_allowed_at ELSE decision_counts.last_allowed_at END";
-        insert_rows(
-            &mut tx,
-            engine,
-            head,
-            add_to_existing,
-            8,
-            tallies,
-            |query, (key, hour_start, tally)| {
-                query
-                    .bind(key.user_id)
-                    .bind(key.partner_id)
-                    .bind(key.category_id)
-                    .bind(key.access.as_str())
-                    .bind(*hour_start)
-                    .bind(tally.allowed)
-                    .bind(tally.denied)
-                    .bind(tally.last_allowed_at)
-            },
-        )
-        .await?;
+        for (done, slice) in tallies.chunks(FOLDED_PER_SLICE).enumerate() {
+            if done > 0 {
+                tokio::time::sleep(PAUSE_BETWEEN_SLICES).await;
+            }
+            upsert_counts(&mut tx, engine, slice).await?;
+        }
+        let generation = i64::try_from(through_generation).unwrap_or(i64::MAX);
+        sqlx::query("UPDATE count_log_folded SET through_generation = $1")
+            .bind(generation)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Counts folded per statement, and the pause after each.
+const FOLDED_PER_SLICE: usize = 1_750;
+const PAUSE_BETWEEN_SLICES: std::time::Duration = std::time::Duration::from_millis(2);
+
+async fn upsert_counts(tx: &mut AnyConnection, engine: Engine, tallies: &[CountedHour]) -> StoreResult<()> {
+    let head = "INSERT INTO decision_counts \
+                (user_id, partner_id, category_id, access, hour_start, allowed, denied, last_allowed_at)";
+    let add_to_existing = "ON CONFLICT (user_id, partner_id, category_id, access, hour_start) DO UPDATE SET \
+         allowed = decision_counts.allowed + excluded.allowed, \
+         denied = decision_counts.denied + excluded.denied, \
+         last_allowed_at = CASE WHEN decision_counts.last_allowed_at IS NULL \
+         OR excluded.last_allowed_at > decision_counts.last_allowed_at \
+         THEN excluded.last_allowed_at ELSE decision_counts.last_allowed_at END";
+    insert_rows(
+        tx,
+        engine,
+        head,
+        add_to_existing,
+        8,
+        tallies,
+        |query, (key, hour_start, tally)| {
+            query
+                .bind(key.user_id)
+                .bind(key.partner_id)
+                .bind(key.category_id)
+                .bind(key.access.as_str())
+                .bind(*hour_start)
+                .bind(tally.allowed)
+                .bind(tally.denied)
+                .bind(tally.last_allowed_at)
+        },
+    )
+    .await?;
+    Ok(())
 }

@@ -1,0 +1,214 @@
+//! Writes the decisions the recorder counts in memory, at least once a second.
+//!
+//! On a SQLite store in a file, each second's counts are appended to the counts log (a plain
+//! file: only their bytes are written) and kept in memory, where pages read them with the
+//! table; every `FOLD_AT_KEYS` keys, or every `FOLD_AT_LEAST_EVERY`, they are folded into the
+//! table in one sorted transaction. Elsewhere (PostgreSQL, whose instances cannot see each
+//! other's memory) each second's counts are added to the table directly.
+
+use crate::server::decision_recorder::{FLUSH_EVERY, OwnConnection, Tallies, lock};
+use crate::server::storage::count_log::{CountLog, CountedHour, remove_through};
+use crate::server::storage::recent_counts::{RecentCounts, add_tally, sorted_by_key};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+
+/// Keys held in memory before they are folded into the table: about 50 MB. Under the load
+/// benchmark (tens of thousands of new keys a second) that is a fold every ten seconds or so.
+const FOLD_AT_KEYS: usize = 500_000;
+
+/// Folded at least this often, so a quiet store's log stays short.
+const FOLD_AT_LEAST_EVERY: Duration = Duration::from_secs(15 * 60);
+
+/// Counts added to the table per transaction where they go there directly, and the pause after
+/// each: a second's worth is written in slices over part of the next second, not in one burst.
+const COUNTS_PER_SLICE: usize = 2_000;
+const PAUSE_BETWEEN_SLICES: Duration = Duration::from_millis(3);
+
+pub(crate) struct CountTask {
+    pub(crate) writer: OwnConnection,
+    pub(crate) pending: Arc<Mutex<Tallies>>,
+}
+
+/// Where counts go, decided once the writer's connection is open.
+enum Sink {
+    Table,
+    Log(LoggedCounts),
+}
+
+struct LoggedCounts {
+    /// `None` only while an append runs on a blocking thread.
+    log: Option<CountLog>,
+    recent: Arc<RecentCounts>,
+    last_fold: Instant,
+}
+
+impl CountTask {
+    pub async fn run(mut self, mut stop: watch::Receiver<bool>) {
+        let mut ticks = tokio::time::interval(FLUSH_EVERY);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut sink = None;
+        loop {
+            tokio::select! {
+                biased;
+                // The only change ever sent is "stop" (and a dropped sender means the same).
+                _ = stop.changed() => break,
+                _ = ticks.tick() => self.write(&mut sink, false).await,
+            }
+        }
+        // A clean stop leaves every count in the table.
+        self.write(&mut sink, true).await;
+    }
+
+    async fn write(&mut self, sink: &mut Option<Sink>, fold_all: bool) {
+        let taken = {
+            let mut pending = lock(&self.pending);
+            // Sized like the last second's, so checks do not pay for growing it while they wait
+            // on the lock.
+            let capacity = pending.len();
+            std::mem::replace(&mut *pending, Tallies::with_capacity(capacity))
+        };
+        let counts: Vec<CountedHour> = taken
+            .into_iter()
+            .map(|((key, hour), tally)| (key, hour, tally))
+            .collect();
+        if sink.is_none() {
+            match self.open_sink().await {
+                Some(opened) => *sink = Some(opened),
+                None => return keep_for_next_try(&self.pending, &counts),
+            }
+        }
+        match sink {
+            Some(Sink::Log(logged)) => self.log_and_fold(logged, counts, fold_all).await,
+            _ => self.add_to_table(counts).await,
+        }
+    }
+
+    async fn open_sink(&mut self) -> Option<Sink> {
+        let store = self.writer.store().clone();
+        let connection = match self.writer.get().await {
+            Ok(connection) => connection,
+            Err(error) => {
+                self.writer.failed(&error);
+                return None;
+            }
+        };
+        match store.open_count_log(connection).await {
+            Ok(Some((log, recent))) => Some(Sink::Log(LoggedCounts {
+                log: Some(log),
+                recent,
+                last_fold: Instant::now(),
+            })),
+            Ok(None) => Some(Sink::Table),
+            Err(error) => {
+                self.writer.failed(&error);
+                None
+            }
+        }
+    }
+
+    async fn log_and_fold(&mut self, logged: &mut LoggedCounts, counts: Vec<CountedHour>, fold_all: bool) {
+        if !counts.is_empty() {
+            let Some(mut log) = logged.log.take() else {
+                return keep_for_next_try(&self.pending, &counts);
+            };
+            // A second's counts are a few megabytes: written on a blocking thread.
+            let appended = tokio::task::spawn_blocking(move || {
+                let appended = log.append(&counts);
+                (log, appended, counts)
+            })
+            .await;
+            let Ok((log, appended, counts)) = appended else {
+                tracing::error!("Appending to the decision counts log failed; this second's counts are lost");
+                return;
+            };
+            logged.log = Some(log);
+            if let Err(error) = appended {
+                tracing::error!(%error, "Failed to append to the decision counts log; trying again in a second");
+                return keep_for_next_try(&self.pending, &counts);
+            }
+            logged.recent.add(&counts);
+        }
+        let keys = logged.recent.current_keys();
+        let due = keys >= FOLD_AT_KEYS || (keys > 0 && (fold_all || logged.last_fold.elapsed() >= FOLD_AT_LEAST_EVERY));
+        if due {
+            self.fold(logged).await;
+        }
+    }
+
+    /// Adds what is in memory to the table and forgets it, with the log generations it came
+    /// from; on failure it stays in memory and in the log, and is folded again next time.
+    async fn fold(&mut self, logged: &mut LoggedCounts) {
+        let Some(log) = logged.log.as_mut() else {
+            return;
+        };
+        let through = match log.rotate() {
+            Ok(through) => through,
+            Err(error) => {
+                tracing::error!(%error, "Failed to start a new decision counts log; folding later");
+                return;
+            }
+        };
+        let stem = log.stem().to_path_buf();
+        let frozen = logged.recent.freeze();
+        let Ok(sorted) = tokio::task::spawn_blocking(move || sorted_by_key(&frozen)).await else {
+            tracing::error!("Sorting the decision counts to fold failed; folding later");
+            return;
+        };
+        let connection = match self.writer.get().await {
+            Ok(connection) => connection,
+            Err(error) => return self.writer.failed(&error),
+        };
+        let folded = logged.recent.fold(connection.fold_counts(&sorted, through)).await;
+        if let Err(error) = folded {
+            return self.writer.failed(&error);
+        }
+        logged.last_fold = Instant::now();
+        tracing::debug!(keys = sorted.len(), through, "Folded decision counts into the table");
+        if let Err(error) = remove_through(&stem, through) {
+            // Harmless: folded generations are never read again.
+            tracing::warn!(%error, "Failed to remove folded decision counts logs");
+        }
+    }
+
+    /// Adds the counts to the table, sorted by key (so each page is written about once a
+    /// second), in paced slices; what fails is kept for the next try.
+    async fn add_to_table(&mut self, counts: Vec<CountedHour>) {
+        if counts.is_empty() {
+            return;
+        }
+        // Sorting a second's worth of counts takes milliseconds: not on a thread that serves checks.
+        let sorted = tokio::task::spawn_blocking(move || {
+            let mut counts = counts;
+            counts.sort_unstable_by_key(|(key, hour, _)| (*key, *hour));
+            counts
+        })
+        .await;
+        let Ok(counts) = sorted else {
+            tracing::error!("Sorting the decision counts failed; this second's counts are lost");
+            return;
+        };
+        for (done, slice) in counts.chunks(COUNTS_PER_SLICE).enumerate() {
+            if done > 0 {
+                // A pause between slices: the writer's thread never holds a core for long, so
+                // checks keep their latency while it works.
+                tokio::time::sleep(PAUSE_BETWEEN_SLICES).await;
+            }
+            let written = match self.writer.get().await {
+                Ok(connection) => connection.add_decision_counts(slice).await,
+                Err(error) => Err(error),
+            };
+            if let Err(error) = written {
+                self.writer.failed(&error);
+                return keep_for_next_try(&self.pending, &counts[done * COUNTS_PER_SLICE..]);
+            }
+        }
+    }
+}
+
+fn keep_for_next_try(pending: &Mutex<Tallies>, unwritten: &[CountedHour]) {
+    let mut pending = lock(pending);
+    for (key, hour, tally) in unwritten {
+        add_tally(pending.entry((*key, *hour)).or_default(), tally);
+    }
+}

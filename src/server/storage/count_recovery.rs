@@ -1,0 +1,54 @@
+//! Opening the counts log of a SQLite store, after folding into the table whatever an earlier
+//! run logged and never folded (it crashed, or was killed).
+
+use super::Store;
+use super::activity_writer::ActivityWriter;
+use super::count_log::{CountLog, CountedHour, generations, log_stem, read_generation, remove_through};
+use super::error::{StoreError, StoreResult};
+use super::recent_counts::{RecentCounts, sum_by_key};
+use std::sync::Arc;
+
+fn io_error(error: std::io::Error) -> StoreError {
+    StoreError::Database(sqlx::Error::Io(error))
+}
+
+impl Store {
+    /// The counts log, ready to append to, and the counts in memory that pages read with the
+    /// table. `None` where counts go straight to the table: PostgreSQL, whose several instances
+    /// could not see each other's memory, and SQLite in memory.
+    pub async fn open_count_log(
+        &self,
+        writer: &mut ActivityWriter,
+    ) -> StoreResult<Option<(CountLog, Arc<RecentCounts>)>> {
+        let (Some(file), Some(recent)) = (&self.file, &self.recent_counts) else {
+            return Ok(None);
+        };
+        let stem = log_stem(file);
+        let (folded,): (i64,) = sqlx::query_as("SELECT through_generation FROM count_log_folded")
+            .fetch_one(&self.counts_pool)
+            .await?;
+        let folded = u64::try_from(folded).unwrap_or_default();
+        let reading = stem.clone();
+        let (left, newest) = tokio::task::spawn_blocking(move || -> std::io::Result<(Vec<CountedHour>, u64)> {
+            let mut left = Vec::new();
+            let mut newest = folded;
+            for generation in generations(&reading)?.into_iter().filter(|g| *g > folded) {
+                left.extend(read_generation(&reading, generation)?);
+                newest = generation;
+            }
+            Ok((left, newest))
+        })
+        .await
+        .map_err(|panicked| io_error(std::io::Error::other(panicked)))?
+        .map_err(io_error)?;
+        if newest > folded {
+            let mut left = sum_by_key(left);
+            left.sort_unstable_by_key(|(key, hour, _)| (*key, *hour));
+            writer.fold_counts(&left, newest).await?;
+            tracing::info!("Folded {} decision counts logged by an earlier run", left.len());
+        }
+        remove_through(&stem, newest).map_err(io_error)?;
+        let log = CountLog::open(stem, newest).map_err(io_error)?;
+        Ok(Some((log, recent.clone())))
+    }
+}
