@@ -159,7 +159,7 @@ impl CountTask {
             Ok(connection) => connection,
             Err(error) => return self.writer.failed(&error),
         };
-        let folded = logged.recent.fold(connection.fold_counts(&sorted, through)).await;
+        let folded = connection.fold_counts(&sorted, through, &logged.recent).await;
         if let Err(error) = folded {
             return self.writer.failed(&error);
         }

@@ -55,7 +55,7 @@ async fn a_logged_second_is_folded_once_even_if_its_log_outlives_the_fold() {
 
     let through = log.rotate().unwrap();
     let frozen = sorted_by_key(&recent.freeze());
-    recent.fold(writer.fold_counts(&frozen, through)).await.unwrap();
+    writer.fold_counts(&frozen, through, &recent).await.unwrap();
     assert_eq!(allowed(&store).await, 3, "in the table now, and no longer in memory");
 
     // The next second is logged, then the server dies before it removes the folded log.

@@ -11,6 +11,7 @@
 use super::activity::RefusedAttempt;
 use super::count_log::CountedHour;
 use super::error::StoreResult;
+use super::recent_counts::RecentCounts;
 use super::sql_lists::{AnyQuery, insert_rows};
 use super::{Engine, Store};
 use sqlx::{Any, AnyConnection, Connection, Executor, Transaction};
@@ -139,10 +140,17 @@ impl ActivityWriter {
         Ok(())
     }
 
-    /// Folds logged counts into the table: adds them, and records that the log's generations up
-    /// to `through_generation` are in, in one transaction. Written in slices with a pause after
-    /// each, so the fold never holds a core for long; nothing else writes the counts file.
-    pub async fn fold_counts(&mut self, tallies: &[CountedHour], through_generation: u64) -> StoreResult<()> {
+    /// Folds logged counts, frozen in `recent`, into the table: adds them, and records that the
+    /// log's generations up to `through_generation` are in, in one transaction. Written in
+    /// slices with a pause after each, so the fold never holds a core for long; nothing else
+    /// writes the counts file. Pages read on meanwhile (the uncommitted fold is not theirs to
+    /// see, the frozen counts are); only the commit itself waits for reads in flight.
+    pub async fn fold_counts(
+        &mut self,
+        tallies: &[CountedHour],
+        through_generation: u64,
+        recent: &RecentCounts,
+    ) -> StoreResult<()> {
         let engine = self.engine;
         let mut tx = self.begin().await?;
         for (done, slice) in tallies.chunks(FOLDED_PER_SLICE).enumerate() {
@@ -156,7 +164,7 @@ impl ActivityWriter {
             .bind(generation)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
+        recent.fold(tx.commit()).await?;
         Ok(())
     }
 }

@@ -44,7 +44,7 @@ impl Store {
         if newest > folded {
             let mut left = sum_by_key(left);
             left.sort_unstable_by_key(|(key, hour, _)| (*key, *hour));
-            writer.fold_counts(&left, newest).await?;
+            writer.fold_counts(&left, newest, recent).await?;
             tracing::info!("Folded {} decision counts logged by an earlier run", left.len());
         }
         remove_through(&stem, newest).map_err(io_error)?;

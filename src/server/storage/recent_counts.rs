@@ -1,9 +1,10 @@
 //! Decision counts logged but not yet folded into the counts table, in memory by user, so that
 //! pages show them at once. Only on a SQLite store, which one process serves.
 //!
-//! A fold freezes what is here, adds it to the table in one transaction, and forgets it. A read
-//! of the table and of memory happens under `gate`, which a fold's commit takes exclusively:
-//! a page never sees a count both in the table and here, nor in neither.
+//! A fold freezes what is here, adds it to the table in one transaction, and forgets it when
+//! that commits. A read of the table and of memory happens under `gate`, which the commit and
+//! the forgetting take exclusively: a page never sees a count both in the table and here, nor in
+//! neither.
 
 use super::activity::{AccessKey, HourTally};
 use super::count_log::CountedHour;
@@ -84,8 +85,8 @@ impl RecentCounts {
         held.folding.clone()
     }
 
-    /// Runs `commit` (which adds the frozen counts to the table) with no read in between, and
-    /// forgets the frozen counts if it succeeded.
+    /// Runs `commit` (of the transaction that added the frozen counts to the table) with no read
+    /// in flight, and forgets the frozen counts if it succeeded.
     pub async fn fold<E>(&self, commit: impl Future<Output = Result<(), E>>) -> Result<(), E> {
         let _no_reads = self.gate.write().await;
         commit.await?;
