@@ -8,7 +8,7 @@
 
 use crate::server::decision_recorder::{FLUSH_EVERY, OwnConnection, Tallies, lock};
 use crate::server::storage::count_log::{CountLog, CountedHour, remove_through};
-use crate::server::storage::recent_counts::{RecentCounts, add_tally, sorted_by_key};
+use crate::server::storage::recent_counts::{RecentCounts, add_tally, sort_for_fold, sorted_by_key};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
@@ -180,7 +180,7 @@ impl CountTask {
         // Sorting a second's worth of counts takes milliseconds: not on a thread that serves checks.
         let sorted = tokio::task::spawn_blocking(move || {
             let mut counts = counts;
-            counts.sort_unstable_by_key(|(key, hour, _)| (*key, *hour));
+            sort_for_fold(&mut counts);
             counts
         })
         .await;

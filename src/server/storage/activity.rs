@@ -154,6 +154,8 @@ impl Store {
         if !unfolded.is_empty() {
             hours.extend(unfolded.into_iter().filter(|(_, hour_start, _)| *hour_start >= since));
             hours = sum_by_key(hours);
+            // Oldest first, as the query gives them (a stable sort keeps key order within an hour).
+            hours.sort_by_key(|(_, hour_start, _)| *hour_start);
         }
         Ok(hours
             .into_iter()

@@ -42,8 +42,7 @@ impl Store {
         .map_err(|panicked| io_error(std::io::Error::other(panicked)))?
         .map_err(io_error)?;
         if newest > folded {
-            let mut left = sum_by_key(left);
-            left.sort_unstable_by_key(|(key, hour, _)| (*key, *hour));
+            let left = sum_by_key(left);
             writer.fold_counts(&left, newest, recent).await?;
             tracing::info!("Folded {} decision counts logged by an earlier run", left.len());
         }

@@ -67,20 +67,14 @@ pub fn counts_url(url: &str) -> String {
     }
 }
 
-async fn sqlite_pool(
-    url: &str,
-    synchronous: &'static str,
-    page_size: u32,
-    connections: u32,
-) -> Result<AnyPool, sqlx::Error> {
+async fn sqlite_pool(url: &str, synchronous: &'static str, connections: u32) -> Result<AnyPool, sqlx::Error> {
     AnyPoolOptions::new()
         .acquire_timeout(Duration::from_secs(5))
         .max_connections(connections)
         .after_connect(move |conn, _| {
             Box::pin(async move {
-                // The page size counts only while the file is still empty (before WAL is set).
                 conn.execute(sqlx::AssertSqlSafe(format!(
-                    "PRAGMA page_size = {page_size}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; \
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; \
                      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;"
                 )))
                 .await?;
@@ -90,11 +84,6 @@ async fn sqlite_pool(
         .connect(url)
         .await
 }
-
-/// Pages of the counts file, in bytes (SQLite's default is 4,096). Under load, counts are
-/// upserted all over the table, each dirtying a page that goes whole into the write-ahead log:
-/// small pages make that log, and the work of writing it, a quarter of the size.
-const COUNTS_PAGE_SIZE: u32 = 1024;
 
 /// The file a SQLite URL names, if it names one (not `:memory:`).
 pub fn sqlite_file(url: &str) -> Option<&Path> {
@@ -122,11 +111,11 @@ impl Store {
             Engine::Sqlite => {
                 ensure_sqlite_folder(url)?;
                 // synchronous=FULL: an acknowledged revocation survives power loss, not just a crash.
-                let pool = sqlite_pool(&with_create_mode(url), "FULL", 4096, 8)
+                let pool = sqlite_pool(&with_create_mode(url), "FULL", 8)
                     .await
                     .context("Failed to open the database named by DATABASE_URL")?;
                 // Counts may lose the last second on a crash by design: no need to wait for the disk.
-                let counts_pool = sqlite_pool(&with_create_mode(&counts_url(url)), "NORMAL", COUNTS_PAGE_SIZE, 2)
+                let counts_pool = sqlite_pool(&with_create_mode(&counts_url(url)), "NORMAL", 2)
                     .await
                     .context("Failed to open the decision counts beside the database named by DATABASE_URL")?;
                 Store {

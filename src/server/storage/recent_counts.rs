@@ -113,11 +113,16 @@ impl RecentCounts {
 /// a moment for many: not on a thread that serves checks.
 pub fn sorted_by_key(frozen: &ByUser) -> Vec<CountedHour> {
     let mut sorted: Vec<CountedHour> = frozen.values().flatten().copied().collect();
-    sorted.sort_unstable_by_key(|(key, hour, _)| (*key, *hour));
+    sort_for_fold(&mut sorted);
     sorted
 }
 
-/// The same key's counts, summed: a key can be both in the table and in memory.
+/// Key order, the counts table's own: a fold in this order writes each page once.
+pub fn sort_for_fold(counts: &mut [CountedHour]) {
+    counts.sort_unstable_by_key(|(key, hour, _)| (*key, *hour));
+}
+
+/// The same key's counts, summed (a key can be both in the table and in memory), in key order.
 pub fn sum_by_key(counts: impl IntoIterator<Item = CountedHour>) -> Vec<CountedHour> {
     let mut summed: HashMap<(AccessKey, i64), HourTally> = HashMap::new();
     for (key, hour, tally) in counts {
@@ -127,7 +132,7 @@ pub fn sum_by_key(counts: impl IntoIterator<Item = CountedHour>) -> Vec<CountedH
         .into_iter()
         .map(|((key, hour), tally)| (key, hour, tally))
         .collect();
-    summed.sort_unstable_by_key(|(key, hour, _)| (*hour, *key));
+    sort_for_fold(&mut summed);
     summed
 }
 
