@@ -7,6 +7,7 @@ mod admin;
 mod bench_floor;
 mod check_cache;
 mod common_passwords;
+mod concurrent_start;
 mod count_log;
 mod durability;
 mod expiry;
