@@ -45,6 +45,11 @@ impl Application {
         if args.demo {
             demo::seed(&store).await.context("Failed to seed the demo data")?;
         }
+        // Before any check: what an earlier run logged goes into the table first.
+        store
+            .open_refusal_log()
+            .await
+            .context("Failed to open the refused-attempt log")?;
         let listener = TcpListener::bind(args.addr)
             .await
             .with_context(|| format!("Failed to listen on {}", args.addr))?;

@@ -3,13 +3,15 @@
 //! Losses a crash can cause, by design: allowed decisions (and denials of what was never
 //! granted) are counted in memory and written at least once a second (see `count_task`), so a
 //! crash loses at most the last second of those counts. A denial of something the user took
-//! back, or that ran out, is committed before the partner gets its answer: a crash of the app
-//! loses none of those. (On SQLite that commit is handed to the operating system, which writes
-//! it to the disk within `SYNC_REFUSALS_EVERY`: only a power cut could lose that last moment.)
+//! back, or that ran out, is on record before the partner gets its answer: a crash of the app
+//! loses none of those. On a SQLite store in a file the request appends it to the store's
+//! refused-attempt log itself (see `storage::refusal_log`), moved into the table every
+//! `MOVE_EVERY`; elsewhere it is group-committed to the table by a writer task of its own (on
+//! SQLite in memory, handed to the operating system and synced within `SYNC_REFUSALS_EVERY`).
+//! Only a power cut could lose the last such moment.
 //!
-//! Two writer tasks, each on a connection of its own: one group-commits refused attempts as they
-//! come, the other writes the counts. On SQLite the counts live in a file of their own, so
-//! writing them never holds up a refused attempt.
+//! The counts are written by another task on a connection of its own. On SQLite the counts live
+//! in a file of their own, so writing them never holds up a refused attempt.
 
 use crate::domain::decision::{Decision, DenyReason};
 use crate::server::count_task::CountTask;
@@ -18,6 +20,7 @@ use crate::server::storage::Store;
 use crate::server::storage::activity::{AccessKey, HourTally, RefusedAttempt};
 use crate::server::storage::activity_writer::{ActivityWriter, Record};
 use crate::server::storage::error::{StoreError, StoreResult};
+use crate::server::storage::refusal_log::{MOVE_EVERY, RefusalLog};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -45,10 +48,18 @@ pub struct DecisionRecorder {
 }
 
 struct Writer {
-    refusals: mpsc::UnboundedSender<WaitingRefusals>,
+    refusals: RefusalSink,
     /// Set to true once, to stop both writers.
     stop: watch::Sender<bool>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
+}
+
+/// Where refused attempts go before their partner is answered.
+enum RefusalSink {
+    /// Group-committed to the table by `RefusalTask`, which says when.
+    Table(mpsc::UnboundedSender<WaitingRefusals>),
+    /// Appended to the store's log by the request itself; moved to the table by `move_refusals`.
+    Log(Arc<RefusalLog>),
 }
 
 /// Refused attempts of one request, and how to tell it they are committed.
@@ -83,12 +94,24 @@ impl DecisionRecorder {
     pub fn new(store: Store, enabled: bool) -> Self {
         let pending = Arc::new(Mutex::new(Tallies::new()));
         let writer = enabled.then(|| {
-            let (refusals, queue) = mpsc::unbounded_channel();
             let (stop, stopped) = watch::channel(false);
-            let refusal_task = RefusalTask {
-                writer: OwnConnection::new(store.clone(), Record::RefusedAttempts),
-                queue,
-                unsynced: false,
+            let (refusals, refusal_task) = match store.refusal_log() {
+                Some(log) => (
+                    RefusalSink::Log(log.clone()),
+                    tokio::spawn(move_refusals(store.clone(), stopped.clone())),
+                ),
+                None => {
+                    let (refusals, queue) = mpsc::unbounded_channel();
+                    let refusal_task = RefusalTask {
+                        writer: OwnConnection::new(store.clone(), Record::RefusedAttempts),
+                        queue,
+                        unsynced: false,
+                    };
+                    (
+                        RefusalSink::Table(refusals),
+                        tokio::spawn(refusal_task.run(stopped.clone())),
+                    )
+                }
             };
             let count_task = CountTask {
                 writer: OwnConnection::new(store, Record::Counts),
@@ -96,10 +119,7 @@ impl DecisionRecorder {
             };
             Writer {
                 refusals,
-                tasks: Mutex::new(vec![
-                    tokio::spawn(refusal_task.run(stopped.clone())),
-                    tokio::spawn(count_task.run(stopped)),
-                ]),
+                tasks: Mutex::new(vec![refusal_task, tokio::spawn(count_task.run(stopped))]),
                 stop,
             }
         });
@@ -124,11 +144,19 @@ impl DecisionRecorder {
             })
             .collect();
         if !attempts.is_empty() {
-            let (committed, answer) = oneshot::channel();
-            let queued = writer.refusals.send(WaitingRefusals { attempts, committed }).is_ok();
-            // Not committed means not answered: the caller reports the store as unavailable.
-            if !queued || !answer.await.unwrap_or(false) {
-                return Err(StoreError::Unavailable(sqlx::Error::PoolClosed));
+            // Not on record means not answered: the caller reports the store as unavailable.
+            match &writer.refusals {
+                RefusalSink::Log(log) => log.append(&attempts).map_err(|error| {
+                    tracing::error!(%error, "Failed to append to the refused-attempt log");
+                    StoreError::Unavailable(sqlx::Error::Io(error))
+                })?,
+                RefusalSink::Table(queue) => {
+                    let (committed, answer) = oneshot::channel();
+                    let queued = queue.send(WaitingRefusals { attempts, committed }).is_ok();
+                    if !queued || !answer.await.unwrap_or(false) {
+                        return Err(StoreError::Unavailable(sqlx::Error::PoolClosed));
+                    }
+                }
             }
         }
         let hour_start = at - at.rem_euclid(HOUR_MS);
@@ -190,6 +218,26 @@ impl OwnConnection {
     pub fn failed(&mut self, error: &StoreError) {
         log_store_error(error);
         self.open = None;
+    }
+}
+
+/// Moves logged refused attempts into the table every `MOVE_EVERY`, and once more at stop.
+async fn move_refusals(store: Store, mut stop: watch::Receiver<bool>) {
+    let mut moves = tokio::time::interval(MOVE_EVERY);
+    moves.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            biased;
+            _ = stop.changed() => break,
+            _ = moves.tick() => {
+                if let Err(error) = store.move_logged_refusals().await {
+                    log_store_error(&error);
+                }
+            }
+        }
+    }
+    if let Err(error) = store.move_logged_refusals().await {
+        log_store_error(&error);
     }
 }
 

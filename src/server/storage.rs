@@ -17,6 +17,7 @@ pub mod ledger;
 pub mod partner_checks;
 pub mod pool;
 pub mod recent_counts;
+pub mod refusal_log;
 pub mod serving_lock;
 pub mod sessions;
 pub(crate) mod sql_lists;

@@ -210,6 +210,7 @@ async fn refused_attempts_survive_sigkill_and_counts_lose_at_most_a_second() {
         .await
         .unwrap();
     assert!(store.open_count_log(&mut writer).await.unwrap().is_some());
+    store.open_refusal_log().await.unwrap();
     let refused = store.refused_attempts_of_user(user, 0).await.unwrap();
     assert_eq!(
         refused.len(),

@@ -22,6 +22,7 @@ mod partner_api;
 mod partner_batch;
 mod partner_keys;
 mod partner_openapi;
+mod refusal_log;
 mod revocation;
 mod scale_out;
 mod serving_lock;

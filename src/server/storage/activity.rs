@@ -170,8 +170,9 @@ impl Store {
             .collect())
     }
 
-    /// Every refused attempt on a user's data since `since`, oldest first.
+    /// Every refused attempt on a user's data since `since`, oldest first: logged ones too.
     pub async fn refused_attempts_of_user(&self, user_id: i64, since: i64) -> StoreResult<Vec<RefusedAttempt>> {
+        self.move_logged_refusals().await?;
         let rows: Vec<(i64, i64, String, String, i64, i64)> = sqlx::query_as(
             "SELECT partner_id, category_id, access, reason, ended_at, at FROM refused_attempts \
              WHERE user_id = $1 AND at >= $2 ORDER BY at, id",

@@ -84,6 +84,16 @@ fn bind_attempt<'q>(query: AnyQuery<'q>, attempt: &RefusedAttempt) -> AnyQuery<'
         .bind(attempt.at)
 }
 
+/// Inserts refused attempts, in multi-row statements, on a connection or in a transaction.
+pub(super) async fn insert_attempts(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    attempts: &[RefusedAttempt],
+) -> Result<(), sqlx::Error> {
+    let head = "INSERT INTO refused_attempts (user_id, partner_id, category_id, access, reason, ended_at, at)";
+    insert_rows(conn, engine, head, "", 7, attempts, bind_attempt).await
+}
+
 impl ActivityWriter {
     /// On SQLite the write lock is taken at BEGIN, so a transaction never fails half-way when
     /// its first write finds another writer.
@@ -97,13 +107,12 @@ impl ActivityWriter {
     /// Writes refused attempts all or none, committed before this returns.
     pub async fn insert_refused_attempts(&mut self, attempts: &[RefusedAttempt]) -> StoreResult<()> {
         let engine = self.engine;
-        let head = "INSERT INTO refused_attempts (user_id, partner_id, category_id, access, reason, ended_at, at)";
         if attempts.len() <= MOST_ATTEMPTS_PER_STATEMENT {
             // One statement is a transaction of its own.
-            insert_rows(&mut self.connection, engine, head, "", 7, attempts, bind_attempt).await?;
+            insert_attempts(&mut self.connection, engine, attempts).await?;
         } else {
             let mut tx = self.begin().await?;
-            insert_rows(&mut tx, engine, head, "", 7, attempts, bind_attempt).await?;
+            insert_attempts(&mut tx, engine, attempts).await?;
             tx.commit().await?;
         }
         Ok(())

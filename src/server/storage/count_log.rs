@@ -32,7 +32,7 @@ pub fn log_stem(store_file: &Path) -> PathBuf {
     store_file.with_extension("counts.log")
 }
 
-fn generation_file(stem: &Path, generation: u64) -> PathBuf {
+pub(super) fn generation_file(stem: &Path, generation: u64) -> PathBuf {
     let mut name = stem.as_os_str().to_owned();
     name.push(format!(".{generation}"));
     PathBuf::from(name)
@@ -58,14 +58,26 @@ pub fn generations(stem: &Path) -> std::io::Result<Vec<u64>> {
 
 /// Every count in one generation; lines cut short or garbled are skipped.
 pub fn read_generation(stem: &Path, generation: u64) -> std::io::Result<Vec<CountedHour>> {
+    read_records(stem, generation, parse_line)
+}
+
+/// Every record of one generation of a log of lines; lines `parse` refuses are skipped (a line
+/// cut short by a crash is one).
+pub(super) fn read_records<T>(stem: &Path, generation: u64, parse: fn(&str) -> Option<T>) -> std::io::Result<Vec<T>> {
     let file = File::open(generation_file(stem, generation))?;
-    let mut counts = Vec::new();
+    let mut records = Vec::new();
     for line in BufReader::new(file).lines() {
-        if let Some(counted) = parse_line(&line?) {
-            counts.push(counted);
+        if let Some(record) = parse(&line?) {
+            records.push(record);
         }
     }
-    Ok(counts)
+    Ok(records)
+}
+
+/// The generation a log opened after `after` starts with: newer than any file already there,
+/// so a generation is never reused.
+pub(super) fn next_generation(stem: &Path, after: u64) -> std::io::Result<u64> {
+    Ok(generations(stem)?.last().copied().unwrap_or(0).max(after) + 1)
 }
 
 pub fn remove_through(stem: &Path, generation: u64) -> std::io::Result<()> {
@@ -78,7 +90,7 @@ pub fn remove_through(stem: &Path, generation: u64) -> std::io::Result<()> {
 impl CountLog {
     /// Starts a new generation after `after` (and after every generation already there).
     pub fn open(stem: PathBuf, after: u64) -> std::io::Result<Self> {
-        let generation = generations(&stem)?.last().copied().unwrap_or(0).max(after) + 1;
+        let generation = next_generation(&stem, after)?;
         let file = open_generation(&stem, generation)?;
         Ok(CountLog { stem, generation, file })
     }
@@ -105,7 +117,7 @@ impl CountLog {
     }
 }
 
-fn open_generation(stem: &Path, generation: u64) -> std::io::Result<File> {
+pub(super) fn open_generation(stem: &Path, generation: u64) -> std::io::Result<File> {
     OpenOptions::new()
         .create(true)
         .append(true)

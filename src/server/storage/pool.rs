@@ -3,11 +3,12 @@
 use super::grant_cache::GrantCache;
 use super::key_cache::KeyCache;
 use super::recent_counts::RecentCounts;
+use super::refusal_log::RefusalLog;
 use anyhow::Context;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +30,9 @@ pub struct Store {
     pub(super) file: Option<PathBuf>,
     /// Counts logged but not folded into the table yet: only on a SQLite store in a file.
     pub(super) recent_counts: Option<Arc<RecentCounts>>,
+    /// Refused attempts logged but not in the table yet: only on a SQLite store in a file, once
+    /// `open_refusal_log` has run.
+    pub(super) refusal_log: Arc<OnceLock<Arc<RefusalLog>>>,
 }
 
 impl Engine {
@@ -126,6 +130,7 @@ impl Store {
                     grants: Some(Arc::default()),
                     file: sqlite_file(url).map(Path::to_path_buf),
                     recent_counts: sqlite_file(url).map(|_| Arc::default()),
+                    refusal_log: Arc::default(),
                 }
             }
             Engine::Postgres => {
@@ -143,6 +148,7 @@ impl Store {
                     grants: None,
                     file: None,
                     recent_counts: None,
+                    refusal_log: Arc::default(),
                 }
             }
         };
