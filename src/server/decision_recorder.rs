@@ -6,9 +6,8 @@
 //! back, or that ran out, is on record before the partner gets its answer: a crash of the app
 //! loses none of those. On a SQLite store in a file the request appends it to the store's
 //! refused-attempt log itself (see `storage::refusal_log`), moved into the table every
-//! `MOVE_EVERY`; elsewhere it is group-committed to the table by a writer task of its own (on
-//! SQLite in memory, handed to the operating system and synced within `SYNC_REFUSALS_EVERY`).
-//! Only a power cut could lose the last such moment.
+//! `MOVE_EVERY` (only a power cut could lose the last such moment); elsewhere it is
+//! group-committed to the table by a writer task of its own.
 //!
 //! The counts are written by another task on a connection of its own. On SQLite the counts live
 //! in a file of their own, so writing them never holds up a refused attempt.
@@ -34,10 +33,6 @@ pub const FLUSH_EVERY: Duration = Duration::from_secs(1);
 
 /// Most refused attempts committed together.
 const MOST_PER_COMMIT: usize = 1_000;
-
-/// How often committed refused attempts are pushed to the disk itself: the most a power cut (not
-/// a crash of the app) can lose of them.
-pub const SYNC_REFUSALS_EVERY: Duration = Duration::from_millis(200);
 
 pub(crate) type Tallies = HashMap<(AccessKey, i64), HourTally>;
 
@@ -105,7 +100,6 @@ impl DecisionRecorder {
                     let refusal_task = RefusalTask {
                         writer: OwnConnection::new(store.clone(), Record::RefusedAttempts),
                         queue,
-                        unsynced: false,
                     };
                     (
                         RefusalSink::Table(refusals),
@@ -244,49 +238,20 @@ async fn move_refusals(store: Store, mut stop: watch::Receiver<bool>) {
 struct RefusalTask {
     writer: OwnConnection,
     queue: mpsc::UnboundedReceiver<WaitingRefusals>,
-    /// Committed since the last push to the disk.
-    unsynced: bool,
 }
 
 impl RefusalTask {
     async fn run(mut self, mut stop: watch::Receiver<bool>) {
-        let mut syncs = tokio::time::interval(SYNC_REFUSALS_EVERY);
-        syncs.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 biased;
                 // The only change ever sent is "stop" (and a dropped sender means the same).
                 _ = stop.changed() => break,
                 Some(first) = self.queue.recv() => self.commit(first).await,
-                _ = syncs.tick() => self.sync(false).await,
             }
         }
         while let Ok(first) = self.queue.try_recv() {
             self.commit(first).await;
-        }
-        self.sync(true).await;
-    }
-
-    /// Starts pushing the commits so far to the disk, without waiting: refused partners are not
-    /// held up by the disk. The last push, at stop, is waited for.
-    async fn sync(&mut self, wait: bool) {
-        if !std::mem::take(&mut self.unsynced) {
-            return;
-        }
-        let push = match self.writer.get().await {
-            Ok(connection) => connection.sync_to_disk(),
-            Err(error) => {
-                log_store_error(&error);
-                return;
-            }
-        };
-        let pushing = tokio::spawn(async move {
-            if let Err(error) = push.await {
-                log_store_error(&error);
-            }
-        });
-        if wait {
-            let _ = pushing.await;
         }
     }
 
@@ -308,9 +273,8 @@ impl RefusalTask {
             Ok(connection) => connection.insert_refused_attempts(&attempts).await,
             Err(error) => Err(error),
         };
-        match &written {
-            Ok(()) => self.unsynced = true,
-            Err(error) => self.writer.failed(error),
+        if let Err(error) = &written {
+            self.writer.failed(error);
         }
         for waiter in batch {
             let _ = waiter.committed.send(written.is_ok());

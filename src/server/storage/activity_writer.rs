@@ -1,12 +1,9 @@
 //! The connections the decision recorder writes through, one per kind of record, each used by
 //! one task only. On SQLite the two kinds live in different files, so each has its own write
 //! lock: writing a second's worth of counts never delays a refused attempt, and neither queues
-//! behind the other in the busy handler (which sleeps for milliseconds at a time).
-//!
-//! Refused attempts on SQLite are committed with `synchronous=NORMAL`: a commit is in the
-//! operating system's hands when it returns (a crash of the app loses none), and the recorder
-//! pushes the write-ahead log to the disk a few times a second (`sync_to_disk`) instead of
-//! making every refused partner wait for the disk (an fsync takes milliseconds here).
+//! behind the other in the busy handler (which sleeps for milliseconds at a time). (On a SQLite
+//! store in a file, refused attempts reach the table through the refused-attempt log instead:
+//! see `refusal_log`.)
 
 use super::activity::RefusedAttempt;
 use super::count_log::CountedHour;
@@ -15,7 +12,6 @@ use super::recent_counts::RecentCounts;
 use super::sql_lists::{AnyQuery, insert_rows};
 use super::{Engine, Store};
 use sqlx::{Any, AnyConnection, Connection, Executor, Transaction};
-use std::path::PathBuf;
 
 /// The writer's own page cache on SQLite (negative: KiB): the counts it upserts are spread
 /// over the whole table, and SQLite's default of 2 MB sends most of them to the kernel.
@@ -37,8 +33,6 @@ const MOST_ATTEMPTS_PER_STATEMENT: usize = 2_000;
 pub struct ActivityWriter {
     connection: AnyConnection,
     engine: Engine,
-    /// SQLite's write-ahead log of the file written, if commits leave it to the OS to write.
-    unsynced_log: Option<PathBuf>,
 }
 
 impl Store {
@@ -49,26 +43,12 @@ impl Store {
             Record::Counts => &self.counts_pool,
         };
         let mut connection = pool.acquire().await?.detach();
-        let mut unsynced_log = None;
-        if self.engine() == Engine::Sqlite {
-            match record {
-                Record::Counts => {
-                    connection.execute(SQLITE_WRITER_SETTINGS).await?;
-                }
-                Record::RefusedAttempts => {
-                    connection.execute("PRAGMA synchronous = NORMAL").await?;
-                    unsynced_log = self.file.as_ref().map(|file| {
-                        let mut log = file.clone().into_os_string();
-                        log.push("-wal");
-                        PathBuf::from(log)
-                    });
-                }
-            }
+        if self.engine() == Engine::Sqlite && record == Record::Counts {
+            connection.execute(SQLITE_WRITER_SETTINGS).await?;
         }
         Ok(ActivityWriter {
             connection,
             engine: self.engine(),
-            unsynced_log,
         })
     }
 }
@@ -116,26 +96,6 @@ impl ActivityWriter {
             tx.commit().await?;
         }
         Ok(())
-    }
-
-    /// Pushes what was committed so far to the disk itself, if commits did not wait for that.
-    /// Owns what it needs, so the writer can go on committing meanwhile.
-    pub fn sync_to_disk(&self) -> impl Future<Output = StoreResult<()>> + Send + 'static {
-        let log = self.unsynced_log.clone();
-        async move {
-            let Some(log) = log else {
-                return Ok(());
-            };
-            let synced = tokio::task::spawn_blocking(move || match std::fs::File::open(&log) {
-                Ok(file) => file.sync_data(),
-                // No log: SQLite checkpointed it into the store, synced, and removed it.
-                Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
-                Err(error) => Err(error),
-            })
-            .await
-            .unwrap_or_else(|panicked| Err(std::io::Error::other(panicked)));
-            synced.map_err(|error| super::StoreError::Database(sqlx::Error::Io(error)))
-        }
     }
 
     /// Adds counted decisions to their hours, in one transaction of multi-row upserts (the
