@@ -1,5 +1,6 @@
 //! The benchmark's no-op floor endpoint exists only when asked for.
 
+use crate::helpers::TempSqliteFolder;
 use crate::helpers::{Engine, serve_args, spawn_app};
 use who_can_see::server::app::Application;
 
@@ -23,9 +24,8 @@ async fn the_floor_endpoint_is_absent_by_default() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_floor_endpoint_answers_when_the_flag_is_on() {
-    let folder = std::env::temp_dir().join(format!("wcs_floor_{}", std::process::id()));
-    std::fs::create_dir_all(&folder).unwrap();
-    let url = format!("sqlite://{}/consent.db", folder.display());
+    let folder = TempSqliteFolder::new();
+    let url = folder.url();
     let mut args = serve_args(false);
     args.bench_floor = true;
     let app = Application::build(&url, args).await.expect("the app builds");
@@ -40,5 +40,4 @@ async fn the_floor_endpoint_answers_when_the_flag_is_on() {
     assert_eq!(response.status(), 204);
     // It goes through the same middleware as the check: the security headers are there.
     assert!(response.headers().contains_key("x-content-type-options"));
-    let _ = std::fs::remove_dir_all(&folder);
 }

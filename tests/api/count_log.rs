@@ -2,6 +2,7 @@
 //! counts table in large batches: each logged second is counted exactly once, even when the
 //! server dies after a fold but before removing the log the fold came from.
 
+use crate::helpers::TempSqliteFolder;
 use who_can_see::domain::access::Access;
 use who_can_see::server::clock::now_ms;
 use who_can_see::server::storage::Store;
@@ -35,10 +36,8 @@ async fn allowed(store: &Store) -> i64 {
 
 #[tokio::test]
 async fn a_logged_second_is_folded_once_even_if_its_log_outlives_the_fold() {
-    let folder = std::env::temp_dir().join(format!("wcs-count-log-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).unwrap();
-    let url = format!("sqlite://{}/consent.db", folder.display());
+    let folder = TempSqliteFolder::new();
+    let url = folder.url();
     let store = Store::connect(&url).await.unwrap();
     store.migrate().await.unwrap();
     let mut writer = store.activity_writer(Record::Counts).await.unwrap();
@@ -72,12 +71,11 @@ async fn a_logged_second_is_folded_once_even_if_its_log_outlives_the_fold() {
         5,
         "the folded second once, the logged one once"
     );
-    let stem = log_stem(&folder.join("consent.db"));
+    let stem = log_stem(&folder.store_file());
     assert_eq!(
         generations(&stem).unwrap().len(),
         1,
         "only the new, empty generation is left"
     );
     restarted.close().await;
-    let _ = std::fs::remove_dir_all(&folder);
 }

@@ -1,6 +1,7 @@
 //! An acknowledged revocation survives the server being killed: every revocation that got a
 //! success answer is in the ledger and enforced after a restart.
 
+use crate::helpers::TempSqliteFolder;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -32,10 +33,8 @@ fn start_server(database_url: &str) -> (Child, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_acknowledged_revocation_survives_sigkill() {
-    let folder = std::env::temp_dir().join(format!("wcs-durability-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).unwrap();
-    let url = format!("sqlite://{}/consent.db", folder.display());
+    let folder = TempSqliteFolder::new();
+    let url = folder.url();
     let store = Store::connect(&url).await.unwrap();
     store.migrate().await.unwrap();
     let mut people = Vec::new();
@@ -150,7 +149,6 @@ async fn every_acknowledged_revocation_survives_sigkill() {
     server.kill().unwrap();
     server.wait().unwrap();
     store.close().await;
-    let _ = std::fs::remove_dir_all(&folder);
 }
 
 /// Decision records and a crash: every refused attempt on a withdrawn grant was written before
@@ -160,10 +158,8 @@ async fn every_acknowledged_revocation_survives_sigkill() {
 async fn refused_attempts_survive_sigkill_and_counts_lose_at_most_a_second() {
     use who_can_see::domain::revocation::RevocationScope;
     use who_can_see::server::storage::grants::Actor;
-    let folder = std::env::temp_dir().join(format!("wcs-decisions-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).unwrap();
-    let url = format!("sqlite://{}/consent.db", folder.display());
+    let folder = TempSqliteFolder::new();
+    let url = folder.url();
     let store = Store::connect(&url).await.unwrap();
     store.migrate().await.unwrap();
     let handle = add_demo_user(&store, "crash@example.test", "crash-password-1", "Crash")
@@ -226,5 +222,4 @@ async fn refused_attempts_survive_sigkill_and_counts_lose_at_most_a_second() {
         .sum();
     assert_eq!(netflix_uses, 20, "counts older than a second were already written");
     store.close().await;
-    let _ = std::fs::remove_dir_all(&folder);
 }

@@ -61,8 +61,40 @@ impl TestApp {
 enum TestDatabase {
     /// Owned by the test itself.
     None,
-    Sqlite(std::path::PathBuf),
+    /// Held only to be dropped with the test.
+    Sqlite {
+        _folder: TempSqliteFolder,
+    },
     Postgres(String),
+}
+
+/// A folder of a test's own for a SQLite store (and its logs), removed when the test ends, even
+/// if it fails.
+pub struct TempSqliteFolder {
+    path: std::path::PathBuf,
+}
+
+impl TempSqliteFolder {
+    pub fn new() -> Self {
+        let path = std::env::temp_dir().join(unique_name());
+        std::fs::create_dir_all(&path).unwrap();
+        TempSqliteFolder { path }
+    }
+
+    /// The store file in it.
+    pub fn store_file(&self) -> std::path::PathBuf {
+        self.path.join("consent.db")
+    }
+
+    pub fn url(&self) -> String {
+        format!("sqlite://{}", self.store_file().display())
+    }
+}
+
+impl Drop for TempSqliteFolder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
 }
 
 const POSTGRES_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -86,10 +118,9 @@ impl TestDatabase {
         let name = unique_name();
         match engine {
             Engine::Sqlite => {
-                let folder = std::env::temp_dir().join(&name);
-                std::fs::create_dir_all(&folder).unwrap();
-                let url = format!("sqlite://{}/consent.db", folder.display());
-                (TestDatabase::Sqlite(folder), url)
+                let folder = TempSqliteFolder::new();
+                let url = folder.url();
+                (TestDatabase::Sqlite { _folder: folder }, url)
             }
             Engine::Postgres => {
                 use sqlx::{Connection, Executor};
@@ -110,10 +141,8 @@ impl TestDatabase {
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         match self {
-            TestDatabase::None => {}
-            TestDatabase::Sqlite(folder) => {
-                let _ = std::fs::remove_dir_all(folder);
-            }
+            // A SQLite folder removes itself.
+            TestDatabase::None | TestDatabase::Sqlite { .. } => {}
             TestDatabase::Postgres(name) => {
                 let name = name.clone();
                 // Drop runs outside async code: use a thread with its own runtime.

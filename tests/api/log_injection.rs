@@ -1,6 +1,7 @@
 //! Nobody can forge a log line: the real binary, logging at info, gets sign-ins whose email
 //! and User-Agent carry line breaks, escape codes and text that looks like another event.
 
+use crate::helpers::TempSqliteFolder;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -98,10 +99,8 @@ fn raw_sign_in(address: &str, user_agent: &[u8]) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn user_input_cannot_forge_a_log_line() {
-    let folder = std::env::temp_dir().join(format!("wcs-log-injection-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).unwrap();
-    let mut server = LoggingServer::start(&format!("sqlite://{}/consent.db", folder.display()));
+    let folder = TempSqliteFolder::new();
+    let mut server = LoggingServer::start(&folder.url());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -157,5 +156,4 @@ async fn user_input_cannot_forge_a_log_line() {
         );
     }
     drop(server);
-    let _ = std::fs::remove_dir_all(&folder);
 }

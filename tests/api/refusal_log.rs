@@ -2,6 +2,7 @@
 //! moved into the table in the background: pages see it at once, and each attempt is on record
 //! exactly once, even when the server dies after a move but before removing the log it moved.
 
+use crate::helpers::TempSqliteFolder;
 use who_can_see::domain::access::Access;
 use who_can_see::server::clock::now_ms;
 use who_can_see::server::demo::add_demo_user;
@@ -32,10 +33,8 @@ async fn on_record(store: &Store, user: i64) -> usize {
 
 #[tokio::test]
 async fn a_logged_attempt_is_on_record_once_even_if_its_log_outlives_the_move() {
-    let folder = std::env::temp_dir().join(format!("wcs-refusal-log-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).unwrap();
-    let url = format!("sqlite://{}/consent.db", folder.display());
+    let folder = TempSqliteFolder::new();
+    let url = folder.url();
     let store = Store::connect(&url).await.unwrap();
     store.migrate().await.unwrap();
     let handle = add_demo_user(&store, "log@example.test", "log-password-1", "Log")
@@ -44,7 +43,7 @@ async fn a_logged_attempt_is_on_record_once_even_if_its_log_outlives_the_move() 
     let user = store.user_id_by_handle(&handle).await.unwrap().unwrap();
     store.open_refusal_log().await.unwrap();
     let log = store.refusal_log().expect("a file store logs refused attempts").clone();
-    let stem = refusal_log_stem(&folder.join("consent.db"));
+    let stem = refusal_log_stem(&folder.store_file());
     let first_generation = format!("{}.1", stem.display());
     let now = now_ms();
 
@@ -80,5 +79,4 @@ async fn a_logged_attempt_is_on_record_once_even_if_its_log_outlives_the_move() 
         "only the new, empty generation is left"
     );
     restarted.close().await;
-    let _ = std::fs::remove_dir_all(&folder);
 }

@@ -2,14 +2,14 @@
 //! would answer from a cache the first one's revocations never reach. The second one refuses to
 //! start and says why; once the first is gone, a server starts again.
 
+use crate::helpers::TempSqliteFolder;
 use crate::helpers::serve_args;
 use who_can_see::server::app::Application;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_server_on_the_same_sqlite_store_refuses_to_start() {
-    let folder = std::env::temp_dir().join(format!("wcs_serving_{}", std::process::id()));
-    std::fs::create_dir_all(&folder).unwrap();
-    let url = format!("sqlite://{}/consent.db", folder.display());
+    let folder = TempSqliteFolder::new();
+    let url = folder.url();
 
     let first = Application::build(&url, serve_args(true))
         .await
@@ -26,5 +26,4 @@ async fn a_second_server_on_the_same_sqlite_store_refuses_to_start() {
     Application::build(&url, serve_args(true))
         .await
         .expect("once the first server is gone, another one starts");
-    let _ = std::fs::remove_dir_all(&folder);
 }
