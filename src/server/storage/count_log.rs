@@ -74,6 +74,28 @@ pub(super) fn read_records<T>(stem: &Path, generation: u64, parse: fn(&str) -> O
     Ok(records)
 }
 
+/// Every record in the generations newer than `after` (what a table's marker says it holds),
+/// oldest first, and the newest generation read (`after` if none): what an earlier run logged
+/// and never put in the table. Read on a blocking thread.
+pub(super) async fn records_after<T: Send + 'static>(
+    stem: &Path,
+    after: u64,
+    parse: fn(&str) -> Option<T>,
+) -> std::io::Result<(Vec<T>, u64)> {
+    let stem = stem.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let mut records = Vec::new();
+        let mut newest = after;
+        for generation in generations(&stem)?.into_iter().filter(|g| *g > after) {
+            records.extend(read_records(&stem, generation, parse)?);
+            newest = generation;
+        }
+        Ok((records, newest))
+    })
+    .await
+    .unwrap_or_else(|panicked| Err(std::io::Error::other(panicked)))
+}
+
 /// The generation a log opened after `after` starts with: newer than any file already there,
 /// so a generation is never reused.
 pub(super) fn next_generation(stem: &Path, after: u64) -> std::io::Result<u64> {
@@ -142,7 +164,7 @@ fn write_line(text: &mut String, (key, hour_start, tally): &CountedHour) {
     );
 }
 
-fn parse_line(line: &str) -> Option<CountedHour> {
+pub(super) fn parse_line(line: &str) -> Option<CountedHour> {
     let mut fields = line.split(' ');
     let mut number = || fields.next()?.parse::<i64>().ok();
     let (user_id, partner_id, category_id) = (number()?, number()?, number()?);

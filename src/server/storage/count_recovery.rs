@@ -3,7 +3,7 @@
 
 use super::Store;
 use super::activity_writer::ActivityWriter;
-use super::count_log::{CountLog, CountedHour, generations, log_stem, read_generation, remove_through};
+use super::count_log::{CountLog, log_stem, parse_line, records_after, remove_through};
 use super::error::{StoreError, StoreResult};
 use super::recent_counts::{RecentCounts, sum_by_key};
 use std::sync::Arc;
@@ -28,19 +28,7 @@ impl Store {
             .fetch_one(&self.counts_pool)
             .await?;
         let folded = u64::try_from(folded).unwrap_or_default();
-        let reading = stem.clone();
-        let (left, newest) = tokio::task::spawn_blocking(move || -> std::io::Result<(Vec<CountedHour>, u64)> {
-            let mut left = Vec::new();
-            let mut newest = folded;
-            for generation in generations(&reading)?.into_iter().filter(|g| *g > folded) {
-                left.extend(read_generation(&reading, generation)?);
-                newest = generation;
-            }
-            Ok((left, newest))
-        })
-        .await
-        .map_err(|panicked| io_error(std::io::Error::other(panicked)))?
-        .map_err(io_error)?;
+        let (left, newest) = records_after(&stem, folded, parse_line).await.map_err(io_error)?;
         if newest > folded {
             let left = sum_by_key(left);
             writer.fold_counts(&left, newest, recent).await?;

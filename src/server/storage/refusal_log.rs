@@ -14,7 +14,7 @@
 
 use super::activity::{AccessKey, RefusedAttempt};
 use super::activity_writer::insert_attempts;
-use super::count_log::{generations, next_generation, open_generation, read_records, remove_through};
+use super::count_log::{next_generation, open_generation, records_after, remove_through};
 use super::error::{StoreError, StoreResult};
 use super::{Engine, Store};
 use crate::domain::access::Access;
@@ -120,19 +120,7 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         let moved = u64::try_from(moved).unwrap_or_default();
-        let reading = stem.clone();
-        let (left, newest) = tokio::task::spawn_blocking(move || -> std::io::Result<(Vec<RefusedAttempt>, u64)> {
-            let mut left = Vec::new();
-            let mut newest = moved;
-            for generation in generations(&reading)?.into_iter().filter(|g| *g > moved) {
-                left.extend(read_records(&reading, generation, parse_line)?);
-                newest = generation;
-            }
-            Ok((left, newest))
-        })
-        .await
-        .map_err(|panicked| io_error(std::io::Error::other(panicked)))?
-        .map_err(io_error)?;
+        let (left, newest) = records_after(&stem, moved, parse_line).await.map_err(io_error)?;
         if newest > moved {
             self.insert_moved(&left, newest).await?;
             tracing::info!("Moved {} refused attempts logged by an earlier run", left.len());
@@ -232,6 +220,7 @@ fn parse_line(line: &str) -> Option<RefusedAttempt> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::storage::count_log::{generations, read_records};
 
     fn attempt(user_id: i64, reason: &'static str, at: i64) -> RefusedAttempt {
         let key = AccessKey {
