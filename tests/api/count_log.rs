@@ -37,9 +37,7 @@ async fn allowed(store: &Store) -> i64 {
 #[tokio::test]
 async fn a_logged_second_is_folded_once_even_if_its_log_outlives_the_fold() {
     let folder = TempSqliteFolder::new();
-    let url = folder.url();
-    let store = Store::connect(&url).await.unwrap();
-    store.migrate().await.unwrap();
+    let store = folder.migrated_store().await;
     let mut writer = store.activity_writer(Record::Counts).await.unwrap();
     let (mut log, recent) = store
         .open_count_log(&mut writer)
@@ -62,8 +60,7 @@ async fn a_logged_second_is_folded_once_even_if_its_log_outlives_the_fold() {
     drop(log);
     store.close().await;
 
-    let restarted = Store::connect(&url).await.unwrap();
-    restarted.migrate().await.unwrap();
+    let restarted = folder.migrated_store().await;
     let mut writer = restarted.activity_writer(Record::Counts).await.unwrap();
     restarted.open_count_log(&mut writer).await.unwrap().unwrap();
     assert_eq!(

@@ -6,7 +6,6 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use who_can_see::server::demo::add_demo_user;
-use who_can_see::server::storage::Store;
 
 /// Starts the real binary on a free port and returns it with its address.
 fn start_server(database_url: &str) -> (Child, String) {
@@ -35,8 +34,7 @@ fn start_server(database_url: &str) -> (Child, String) {
 async fn every_acknowledged_revocation_survives_sigkill() {
     let folder = TempSqliteFolder::new();
     let url = folder.url();
-    let store = Store::connect(&url).await.unwrap();
-    store.migrate().await.unwrap();
+    let store = folder.migrated_store().await;
     let mut people = Vec::new();
     for n in 0..6 {
         let email = format!("durable{n}@example.test");
@@ -160,8 +158,7 @@ async fn refused_attempts_survive_sigkill_and_counts_lose_at_most_a_second() {
     use who_can_see::server::storage::grants::Actor;
     let folder = TempSqliteFolder::new();
     let url = folder.url();
-    let store = Store::connect(&url).await.unwrap();
-    store.migrate().await.unwrap();
+    let store = folder.migrated_store().await;
     let handle = add_demo_user(&store, "crash@example.test", "crash-password-1", "Crash")
         .await
         .unwrap();

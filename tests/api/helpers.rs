@@ -89,6 +89,13 @@ impl TempSqliteFolder {
     pub fn url(&self) -> String {
         format!("sqlite://{}", self.store_file().display())
     }
+
+    /// The store in it, opened and migrated, as a start of the app would (again, after a crash).
+    pub async fn migrated_store(&self) -> Store {
+        let store = Store::connect(&self.url()).await.unwrap();
+        store.migrate().await.unwrap();
+        store
+    }
 }
 
 impl Drop for TempSqliteFolder {

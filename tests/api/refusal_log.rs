@@ -34,9 +34,7 @@ async fn on_record(store: &Store, user: i64) -> usize {
 #[tokio::test]
 async fn a_logged_attempt_is_on_record_once_even_if_its_log_outlives_the_move() {
     let folder = TempSqliteFolder::new();
-    let url = folder.url();
-    let store = Store::connect(&url).await.unwrap();
-    store.migrate().await.unwrap();
+    let store = folder.migrated_store().await;
     let handle = add_demo_user(&store, "log@example.test", "log-password-1", "Log")
         .await
         .unwrap();
@@ -65,8 +63,7 @@ async fn a_logged_attempt_is_on_record_once_even_if_its_log_outlives_the_move() 
     drop(log);
     store.close().await;
 
-    let restarted = Store::connect(&url).await.unwrap();
-    restarted.migrate().await.unwrap();
+    let restarted = folder.migrated_store().await;
     restarted.open_refusal_log().await.unwrap();
     assert_eq!(
         on_record(&restarted, user).await,

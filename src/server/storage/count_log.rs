@@ -56,11 +56,6 @@ pub fn generations(stem: &Path) -> std::io::Result<Vec<u64>> {
     Ok(found)
 }
 
-/// Every count in one generation; lines cut short or garbled are skipped.
-pub fn read_generation(stem: &Path, generation: u64) -> std::io::Result<Vec<CountedHour>> {
-    read_records(stem, generation, parse_line)
-}
-
 /// Every record of one generation of a log of lines; lines `parse` refuses are skipped (a line
 /// cut short by a crash is one).
 pub(super) fn read_records<T>(stem: &Path, generation: u64, parse: fn(&str) -> Option<T>) -> std::io::Result<Vec<T>> {
@@ -228,10 +223,13 @@ mod tests {
         log.file.write_all(b"4 2 3 wri").unwrap();
         assert_eq!(generations(&stem).unwrap(), vec![1, 2]);
         assert_eq!(
-            read_generation(&stem, 1).unwrap(),
+            read_records(&stem, 1, parse_line).unwrap(),
             vec![counted(1, 5, Some(42)), counted(2, 0, None)]
         );
-        assert_eq!(read_generation(&stem, 2).unwrap(), vec![counted(3, 1, Some(9))]);
+        assert_eq!(
+            read_records(&stem, 2, parse_line).unwrap(),
+            vec![counted(3, 1, Some(9))]
+        );
 
         remove_through(&stem, 1).unwrap();
         assert_eq!(generations(&stem).unwrap(), vec![2]);

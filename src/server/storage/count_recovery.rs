@@ -4,13 +4,9 @@
 use super::Store;
 use super::activity_writer::ActivityWriter;
 use super::count_log::{CountLog, log_stem, parse_line, records_after, remove_through};
-use super::error::{StoreError, StoreResult};
+use super::error::{StoreResult, io_error};
 use super::recent_counts::{RecentCounts, sum_by_key};
 use std::sync::Arc;
-
-fn io_error(error: std::io::Error) -> StoreError {
-    StoreError::Database(sqlx::Error::Io(error))
-}
 
 impl Store {
     /// The counts log, ready to append to, and the counts in memory that pages read with the

@@ -15,7 +15,7 @@
 use super::activity::{AccessKey, RefusedAttempt};
 use super::activity_writer::insert_attempts;
 use super::count_log::{next_generation, open_generation, records_after, remove_through};
-use super::error::{StoreError, StoreResult};
+use super::error::{StoreResult, io_error};
 use super::{Engine, Store};
 use crate::domain::access::Access;
 use std::fs::File;
@@ -45,10 +45,6 @@ struct OpenGeneration {
 /// The log's name beside the store file `consent.db`: `consent.refusals.log`.
 pub fn refusal_log_stem(store_file: &Path) -> PathBuf {
     store_file.with_extension("refusals.log")
-}
-
-fn io_error(error: std::io::Error) -> StoreError {
-    StoreError::Database(sqlx::Error::Io(error))
 }
 
 impl RefusalLog {
