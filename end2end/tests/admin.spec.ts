@@ -103,3 +103,27 @@ test('an admin adds a partner, gives it a key shown once, rotates it and retires
   expect(response?.status()).toBe(403);
   await expect(page.getByRole('alert')).toContainText('This page is for admins only.');
 });
+
+test('a partner the form cannot add is explained on the page, and a crafted link explains nothing', async ({ page }) => {
+  await signIn(page, ADMIN);
+  await page.goto('/admin/partners');
+
+  // The catalog's forms work without script: a refusal comes back as a redirect to this page.
+  const add = page.getByRole('region', { name: 'Add a partner' });
+  await add.getByLabel('Name', { exact: true }).fill('Spotify Again');
+  await add.getByLabel('Short name', { exact: true }).fill('spotify');
+  await add.getByLabel('Description', { exact: true }).fill('A second partner under a name that is taken.');
+  await add.getByRole('button', { name: 'Add partner' }).click();
+  await expect(page.getByRole('heading', { name: 'Partner catalog', level: 1 })).toBeVisible();
+  await expect(page.getByRole('alert')).toContainText('already exists');
+  await expect(partnerEntry(page, 'Spotify Again')).toHaveCount(0);
+  await expectNoAxeViolations(page);
+
+  // Leptos's error parameter, written by someone else: URL-safe base64 of
+  // {"BadInput":"Your account is suspended. Call +1 555 0100 now."}
+  const spoofed = 'eyJCYWRJbnB1dCI6IllvdXIgYWNjb3VudCBpcyBzdXNwZW5kZWQuIENhbGwgKzEgNTU1IDAxMDAgbm93LiJ9';
+  await page.goto(`/admin/partners?__err=${spoofed}`);
+  await expect(page.getByRole('heading', { name: 'Partner catalog', level: 1 })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByText('suspended')).toHaveCount(0);
+});

@@ -5,6 +5,7 @@ use crate::app::{App, shell};
 use crate::server::body_limit::{BODY_LIMIT_BYTES, refuse_oversized_bodies};
 use crate::server::config::ServeArgs;
 use crate::server::decision_recorder::DecisionRecorder;
+use crate::server::form_problems::vouch_for_form_problems;
 use crate::server::security_headers::{add_security_headers, refuse_cross_site_posts};
 use crate::server::state::{AppState, Parts, Settings};
 use crate::server::storage::Store;
@@ -161,6 +162,10 @@ fn router(state: AppState, bench_floor: bool) -> Router {
         })
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.settings.clone(),
+            vouch_for_form_problems,
+        ))
         .layer(axum::middleware::from_fn(refuse_oversized_bodies))
         .layer(axum::middleware::from_fn(refuse_cross_site_posts))
         .layer(axum::middleware::from_fn_with_state(

@@ -1,30 +1,24 @@
-//! Session cookies: a random token in an HttpOnly, SameSite=Lax cookie; the server keeps its hash.
-//!
-//! Over HTTPS the cookie is `__Host-wcs_session` and Secure: browsers accept a `__Host-`
-//! cookie only if it is Secure, has `Path=/` and no Domain, so neither a sibling subdomain nor
-//! a plain-HTTP page can plant or overwrite it. Over plain HTTP (local use) browsers drop
-//! Secure cookies, so there it is plain `wcs_session`. Each mode reads only its own name.
+//! Session cookies: a random token in the app's cookie shape (`cookies`); the server keeps
+//! its hash.
 
 use crate::server::clock::now_ms;
+use crate::server::cookies::{self, CookieName};
 use crate::server::state::{AppState, Settings};
 use crate::server::storage::StoreError;
 use crate::server::storage::sessions::{Liveness, NewSession};
 use crate::server::storage::users::UserRecord;
 use http::HeaderMap;
-use http::header::COOKIE;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-const PLAIN_COOKIE_NAME: &str = "wcs_session";
-const HTTPS_COOKIE_NAME: &str = "__Host-wcs_session";
+const SESSION_COOKIE: CookieName = CookieName {
+    plain: "wcs_session",
+    https: "__Host-wcs_session",
+};
 
 /// The session cookie's name in the mode the app is served in.
 pub fn cookie_name(settings: &Settings) -> &'static str {
-    if settings.https {
-        HTTPS_COOKIE_NAME
-    } else {
-        PLAIN_COOKIE_NAME
-    }
+    SESSION_COOKIE.in_mode(settings)
 }
 
 /// 256 random bits from the operating system, hex-encoded.
@@ -41,25 +35,9 @@ pub fn hash_token(token: &str) -> String {
 
 /// The session token of a request, read from the cookie of this mode's name only.
 pub fn token_from(headers: &HeaderMap, settings: &Settings) -> Option<String> {
-    let name = cookie_name(settings);
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(cookie, _)| *cookie == name)
-        .map(|(_, token)| token.to_owned())
+    cookies::value(headers, cookie_name(settings))
         .filter(|token| token.len() == 64 && token.chars().all(|c| c.is_ascii_hexdigit()))
-}
-
-/// `Path=/` and no Domain on both, as the `__Host-` prefix demands.
-fn attributes(settings: &Settings) -> &'static str {
-    if settings.https {
-        "Path=/; HttpOnly; SameSite=Lax; Secure"
-    } else {
-        "Path=/; HttpOnly; SameSite=Lax"
-    }
+        .map(ToOwned::to_owned)
 }
 
 pub fn set_cookie(token: &str, settings: &Settings) -> String {
@@ -67,13 +45,17 @@ pub fn set_cookie(token: &str, settings: &Settings) -> String {
     format!(
         "{}={token}; {}; Max-Age={max_age}",
         cookie_name(settings),
-        attributes(settings)
+        cookies::attributes(settings)
     )
 }
 
 /// Browsers refuse to overwrite a Secure cookie without Secure, so clearing repeats the attributes.
 pub fn clear_cookie(settings: &Settings) -> String {
-    format!("{}=; {}; Max-Age=0", cookie_name(settings), attributes(settings))
+    format!(
+        "{}=; {}; Max-Age=0",
+        cookie_name(settings),
+        cookies::attributes(settings)
+    )
 }
 
 /// A session's last-seen time is written at most this often, not on every request.
@@ -136,6 +118,7 @@ pub async fn start(state: &AppState, user_id: i64, user_agent: &str) -> Result<S
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::header::COOKIE;
 
     fn settings(https: bool) -> Settings {
         Settings {

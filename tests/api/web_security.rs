@@ -124,3 +124,62 @@ async fn signing_in_again_ends_the_session_the_browser_had(app: TestApp) {
     assert_eq!(app.dashboard(&fresh).await.status(), 200);
 }
 on_both_engines!(signing_in_again_ends_the_session_the_browser_had);
+
+/// What a phishing link could put in the URL: Leptos's error parameter, URL-safe base64 of
+/// `{"BadInput":"Your account is suspended. Call +1 555 0100 now."}`.
+const SPOOFED_ERROR: &str = "eyJCYWRJbnB1dCI6IllvdXIgYWNjb3VudCBpcyBzdXNwZW5kZWQuIENhbGwgKzEgNTU1IDAxMDAgbm93LiJ9";
+
+async fn a_page_shows_only_form_errors_the_app_itself_reported(app: TestApp) {
+    let session = app.sign_in(ALICE).await;
+
+    // A form posted without JavaScript that fails comes back with its error in the URL.
+    let failed = app
+        .client
+        .post(app.url("/api/revoke"))
+        .header("cookie", &session)
+        .header("accept", "text/html")
+        .header("referer", app.url("/"))
+        .form(&[("partner", "myspace")])
+        .send()
+        .await
+        .unwrap();
+    assert!(failed.status().is_redirection(), "{}", failed.status());
+    let location = header(&failed, "location");
+    assert!(location.contains("__err="), "{location}");
+    let vouching = failed
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|c| c.starts_with("wcs_form_problem="))
+        .and_then(|c| c.split(';').next())
+        .expect("the redirect vouches for its error")
+        .to_owned();
+    let both = format!("{session}; {vouching}");
+    let path = location.trim_start_matches(&app.url(""));
+
+    let shown = app.page(&both, path).await.text().await.unwrap();
+    assert!(
+        shown.contains(r#"<p role="alert" class="problem">There is no partner called"#),
+        "the person who posted sees why it failed: {shown}"
+    );
+
+    let without_cookie = app.page(&session, path).await.text().await.unwrap();
+    assert!(
+        !without_cookie.contains("There is no partner called"),
+        "the same link opened by someone else shows no error"
+    );
+
+    let spoofed = app.page(&both, &format!("/?__err={SPOOFED_ERROR}")).await;
+    assert_eq!(spoofed.status(), 200);
+    let spoofed = spoofed.text().await.unwrap();
+    assert!(
+        spoofed.contains("Who can see your data"),
+        "the dashboard itself still shows"
+    );
+    assert!(
+        !spoofed.contains("suspended"),
+        "a crafted link cannot make the page say anything"
+    );
+}
+on_both_engines!(a_page_shows_only_form_errors_the_app_itself_reported);
