@@ -5,6 +5,7 @@ pub mod allow_again_button;
 pub mod category_actions;
 pub mod dashboard_grid;
 pub mod data_table;
+pub mod form_notice;
 pub mod form_problem;
 pub mod grant_cell;
 pub mod grant_table;

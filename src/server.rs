@@ -20,6 +20,7 @@ pub mod demo;
 pub mod error;
 pub mod expiry_sweeper;
 pub mod export;
+pub mod form_notices;
 pub mod form_problems;
 pub mod history;
 pub mod load_seed;

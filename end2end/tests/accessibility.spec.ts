@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page, type TestInfo, type Locator } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
+import { expectVisibleFocus, isFocused, tabTo } from './keyboard';
 import { cell, createUser, dashboardHeading, grantsTable, PASSWORD, signIn, waitForHydration } from './support';
 
 // "Usable by everyone": axe (WCAG 2.0/2.1 A and AA) finds nothing on any page, the dashboard
@@ -151,30 +152,6 @@ test.describe('axe finds no WCAG 2.1 A/AA violation', () => {
     await expectNoAxeViolations(page, testInfo, 'not-found');
   });
 });
-
-async function isFocused(locator: Locator): Promise<boolean> {
-  return locator.evaluate((el) => el === document.activeElement).catch(() => false);
-}
-
-/// Presses `key` (Tab or Shift+Tab) until `target` has the focus; fails after `limit` presses.
-async function tabTo(page: Page, target: Locator, what: string, key = 'Tab', limit = 120): Promise<number> {
-  for (let presses = 1; presses <= limit; presses++) {
-    await page.keyboard.press(key);
-    if (await isFocused(target)) return presses;
-  }
-  throw new Error(`${what} never got the focus after ${limit} presses of ${key}`);
-}
-
-/// The focused element shows an outline (the CSS draws a 3px :focus-visible outline).
-async function expectVisibleFocus(target: Locator, what: string): Promise<void> {
-  const outline = await target.evaluate((el) => {
-    const style = getComputedStyle(el);
-    return { style: style.outlineStyle, width: style.outlineWidth, focusVisible: el.matches(':focus-visible') };
-  });
-  expect(outline.focusVisible, `${what} matches :focus-visible`).toBe(true);
-  expect(outline.style, `outline-style of the focused ${what}`).not.toBe('none');
-  expect(parseFloat(outline.width), `outline-width of the focused ${what}`).toBeGreaterThan(0);
-}
 
 test('with the keyboard alone: sign in, revoke Spotify messages, hear the status', async ({ page }) => {
   const user = createUser('Keyboard Only');

@@ -103,6 +103,11 @@ test.describe('without JavaScript', () => {
     await expect(spotify).toContainText('Spotify can no longer reach your messages');
     await expect(spotify).not.toContainText('Spotify can read');
     await expect(await cell(page, 'Netflix', 'Messages')).toContainText('Netflix can read your messages');
+    // The page says what was just done, as it does with script; once.
+    await expect(page.getByRole('status')).toHaveText('Revoked: Spotify can no longer read, write or delete your messages.');
+    await page.reload();
+    await expect(dashboardHeading(page)).toBeVisible();
+    await expect(page.getByRole('status')).toHaveText('');
 
     const answer = await checkAccess(request, partnerKey('spotify'), {
       user: user.handle,

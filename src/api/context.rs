@@ -2,6 +2,7 @@
 
 use crate::api::error::AppError;
 use crate::server::error::log_store_error;
+use crate::server::form_notices;
 use crate::server::session::{self, CurrentSession};
 use crate::server::state::AppState;
 use crate::server::storage::StoreError;
@@ -51,14 +52,7 @@ pub async fn signed_in_session() -> Result<CurrentSession, AppError> {
 /// A plain HTML form posted to a server function is left alone: Leptos redirects it back to
 /// the page with the error in the URL, where it is shown.
 pub fn failed(error: AppError) -> AppError {
-    let form_post = use_context::<Parts>().is_some_and(|parts| {
-        let accepts_html = parts
-            .headers
-            .get(http::header::ACCEPT)
-            .and_then(|accept| accept.to_str().ok())
-            .is_some_and(|accept| accept.contains("text/html"));
-        accepts_html && parts.method == http::Method::POST
-    });
+    let form_post = use_context::<Parts>().is_some_and(|parts| form_notices::is_plain_form_post(&parts));
     if !form_post
         && let (Some(options), Ok(status)) = (
             use_context::<ResponseOptions>(),
@@ -68,6 +62,19 @@ pub fn failed(error: AppError) -> AppError {
         options.set_status(status);
     }
     error
+}
+
+/// Says `notice` on the dashboard after the redirect, if this is a plain form posted from there
+/// (with script, the dashboard shows the notice it gets in the answer itself).
+pub fn tell_after_redirect(notice: &str) {
+    let (Some(parts), Some(options)) = (use_context::<Parts>(), use_context::<ResponseOptions>()) else {
+        return;
+    };
+    if let Some(cookie) = form_notices::notice_cookie(&parts, notice, &app_state().settings)
+        && let Ok(cookie) = http::HeaderValue::from_str(&cookie)
+    {
+        options.append_header(http::header::SET_COOKIE, cookie);
+    }
 }
 
 impl From<StoreError> for AppError {

@@ -34,7 +34,7 @@ pub async fn revoke(
     category: Option<String>,
     access: Option<String>,
 ) -> Result<DashboardChange, AppError> {
-    use crate::api::context::{app_state, failed, signed_in_user};
+    use crate::api::context::{app_state, failed, signed_in_user, tell_after_redirect};
     use crate::domain::revocation::RevocationScope;
     let user = signed_in_user().await.map_err(failed)?;
     let scope = RevocationScope::parse(&grant, &partner, &category, &access)
@@ -46,6 +46,7 @@ pub async fn revoke(
     let view = crate::server::dashboard::build(&store, user.id)
         .await
         .map_err(|e| failed(e.into()))?;
+    tell_after_redirect(&notice);
     Ok(DashboardChange { notice, view, undo })
 }
 
@@ -53,7 +54,7 @@ pub async fn revoke(
 /// "Allow again" after a revocation). Each is a new ledger event; history is never edited.
 #[server(endpoint = "allow-again")]
 pub async fn allow_again(grant: Option<String>) -> Result<DashboardChange, AppError> {
-    use crate::api::context::{app_state, failed, signed_in_user};
+    use crate::api::context::{app_state, failed, signed_in_user, tell_after_redirect};
     let user = signed_in_user().await.map_err(failed)?;
     let grant_ids = parse_grant_ids(grant.as_deref()).map_err(failed)?;
     let store = app_state().store.clone();
@@ -63,6 +64,7 @@ pub async fn allow_again(grant: Option<String>) -> Result<DashboardChange, AppEr
     let view = crate::server::dashboard::build(&store, user.id)
         .await
         .map_err(|e| failed(e.into()))?;
+    tell_after_redirect(&notice);
     Ok(DashboardChange {
         notice,
         view,

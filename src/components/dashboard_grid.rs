@@ -16,14 +16,15 @@ pub struct DashboardActions {
     pub allow_again: ServerAction<AllowAgain>,
 }
 
+/// `notice`: what a form posted without JavaScript just did, shown until the next change.
 #[island]
-pub fn DashboardGrid(view: DashboardView) -> impl IntoView {
+pub fn DashboardGrid(view: DashboardView, notice: String) -> impl IntoView {
     let actions = DashboardActions {
         revoke: ServerAction::new(),
         allow_again: ServerAction::new(),
     };
     let current = RwSignal::new(view);
-    let notice = RwSignal::new(String::new());
+    let notice = RwSignal::new(notice);
     let problem = RwSignal::new(String::new());
     let undo = RwSignal::new(Vec::<i64>::new());
     let notice_area = NodeRef::<leptos::html::Div>::new();

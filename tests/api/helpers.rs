@@ -407,11 +407,18 @@ impl TestApp {
 }
 
 pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    cookie_set_by(response, "wcs_session")
+}
+
+/// The `name=value` of the cookie called `name` that a response sets (not one it clears).
+pub fn cookie_set_by(response: &reqwest::Response, name: &str) -> Option<String> {
+    let set = format!("{name}=");
+    let cleared = format!("{name}=;");
     response
         .headers()
         .get_all(SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("wcs_session=") && !v.starts_with("wcs_session=;"))
+        .find(|v| v.starts_with(&set) && !v.starts_with(&cleared))
         .map(|v| v.split(';').next().unwrap().to_owned())
 }

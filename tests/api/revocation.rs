@@ -1,6 +1,6 @@
 //! Revoking from the dashboard: committed, enforced at once, precise and idempotent.
 
-use crate::helpers::{ALICE, BOB, TestApp};
+use crate::helpers::{ALICE, BOB, TestApp, cookie_set_by};
 use crate::on_both_engines;
 
 /// Form fields of one revocation request.
@@ -182,10 +182,31 @@ async fn a_form_posted_without_javascript_returns_to_the_dashboard(app: TestApp)
         app.decision("spotify", "alice", "messages", "write").await["decision"],
         "deny"
     );
-    let page = app.dashboard(&cookie).await.text().await.unwrap();
+    let notice = cookie_set_by(&response, "wcs_notice").expect("the redirect carries what was done");
+
+    let returned = app.dashboard(&format!("{cookie}; {notice}")).await;
+    assert!(
+        cookie_set_by(&returned, "wcs_notice").is_none()
+            && returned
+                .headers()
+                .get_all("set-cookie")
+                .iter()
+                .any(|v| v.to_str().unwrap().starts_with("wcs_notice=;")),
+        "the page clears the notice it shows"
+    );
+    let page = returned.text().await.unwrap();
     assert!(
         page.contains("Spotify can no longer reach your messages"),
         "the page shows the new state"
     );
+    assert!(
+        page.contains("Revoked: Spotify can no longer read, write or delete your messages."),
+        "and says what was just done"
+    );
+
+    let reloaded = app.dashboard(&cookie).await.text().await.unwrap();
+    assert!(!reloaded.contains("Revoked: Spotify"), "once");
+    let forged = app.dashboard(&format!("{cookie}; wcs_notice=zz")).await;
+    assert_eq!(forged.status(), 200, "a cookie that is not ours is ignored");
 }
 on_both_engines!(a_form_posted_without_javascript_returns_to_the_dashboard);

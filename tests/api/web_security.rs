@@ -1,6 +1,6 @@
 //! Defences against the usual web attacks, read off real responses.
 
-use crate::helpers::{ALICE, TestApp};
+use crate::helpers::{ALICE, TestApp, cookie_set_by};
 use crate::on_both_engines;
 
 fn header(response: &reqwest::Response, name: &str) -> String {
@@ -146,15 +146,7 @@ async fn a_page_shows_only_form_errors_the_app_itself_reported(app: TestApp) {
     assert!(failed.status().is_redirection(), "{}", failed.status());
     let location = header(&failed, "location");
     assert!(location.contains("__err="), "{location}");
-    let vouching = failed
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap())
-        .find(|c| c.starts_with("wcs_form_problem="))
-        .and_then(|c| c.split(';').next())
-        .expect("the redirect vouches for its error")
-        .to_owned();
+    let vouching = cookie_set_by(&failed, "wcs_form_problem").expect("the redirect vouches for its error");
     let both = format!("{session}; {vouching}");
     let path = location.trim_start_matches(&app.url(""));
 

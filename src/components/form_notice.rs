@@ -1,0 +1,29 @@
+//! The notice a dashboard form posted without JavaScript left for the page it returns to
+//! (`server::form_notices`): taken once, so a reload no longer shows it.
+
+/// The notice, or an empty string; clears it as it is taken.
+#[cfg(feature = "ssr")]
+pub fn take_notice_after_redirect() -> String {
+    use leptos::prelude::use_context;
+    let (Some(request), Some(state), Some(response)) = (
+        use_context::<http::request::Parts>(),
+        use_context::<crate::server::state::AppState>(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return String::new();
+    };
+    let Some((notice, clear)) = crate::server::form_notices::take_notice(&request, &state.settings) else {
+        return String::new();
+    };
+    if let Ok(clear) = http::HeaderValue::from_str(&clear) {
+        response.append_header(http::header::SET_COOKIE, clear);
+    }
+    notice
+}
+
+/// Pages render on the server only (the dashboard grid is the one island), so the browser
+/// never asks.
+#[cfg(not(feature = "ssr"))]
+pub fn take_notice_after_redirect() -> String {
+    String::new()
+}
