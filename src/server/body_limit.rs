@@ -2,10 +2,12 @@
 //! with an answer in the caller's language: JSON for the partner API, a short page otherwise.
 
 use crate::server::partner_api::{ApiError, CHECK_BATCH_PATH};
+use axum::body::{Body, HttpBody};
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::pin::Pin;
 
 /// Requests larger than this are refused with 413 and change nothing.
 pub const BODY_LIMIT_BYTES: usize = 16 * 1024;
@@ -22,6 +24,11 @@ pub fn limit_for(path: &str) -> usize {
         .map_or(BODY_LIMIT_BYTES, |(_, limit)| *limit)
 }
 
+/// A refused body up to this size is read and thrown away before the answer: a client still
+/// sending it would otherwise find the connection reset instead of reading the 413. A larger
+/// one is not worth reading; its sender may see the reset.
+const READ_REFUSED_BODIES_UP_TO: usize = 1024 * 1024;
+
 pub async fn refuse_oversized_bodies(request: Request, next: Next) -> Response {
     let limit = limit_for(request.uri().path());
     let declared = request
@@ -29,8 +36,12 @@ pub async fn refuse_oversized_bodies(request: Request, next: Next) -> Response {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|length| length > limit) {
-        if request.uri().path().starts_with("/api/v1/") {
+    if let Some(length) = declared.filter(|length| *length > limit) {
+        let partner_api = request.uri().path().starts_with("/api/v1/");
+        if length <= READ_REFUSED_BODIES_UP_TO {
+            discard(request.into_body()).await;
+        }
+        if partner_api {
             return ApiError::TooLarge(limit).into_response();
         }
         let message = format!(
@@ -47,6 +58,17 @@ pub async fn refuse_oversized_bodies(request: Request, next: Next) -> Response {
     // Bodies without a declared length are still capped while they are read (DefaultBodyLimit,
     // which the routes of `LARGER_LIMITS` raise for themselves).
     next.run(request).await
+}
+
+/// Reads a body to its end (or to `READ_REFUSED_BODIES_UP_TO`), keeping none of it.
+async fn discard(mut body: Body) {
+    let mut read = 0;
+    while read <= READ_REFUSED_BODIES_UP_TO {
+        match std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+            Some(Ok(frame)) => read += frame.data_ref().map_or(0, |data| data.len()),
+            _ => break,
+        }
+    }
 }
 
 #[cfg(test)]

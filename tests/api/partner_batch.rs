@@ -205,19 +205,22 @@ async fn bad_batches_are_refused_whole_with_a_json_error(app: TestApp) {
 on_both_engines!(bad_batches_are_refused_whole_with_a_json_error);
 
 async fn only_the_batch_route_takes_a_larger_body(app: TestApp) {
-    let padded = json!({"user": "a".repeat(100 * 1024), "category": "messages", "access": "read"});
-    let response = app.check("demo-key-spotify", padded).await;
-    assert_eq!(response.status(), 413, "/check keeps the 16 KiB limit");
-    let error: Value = response.json().await.unwrap();
-    assert_eq!(error["error"], "body_too_large");
-    let response = app
-        .client
-        .post(app.url("/sign-in"))
-        .form(&[("email", "a".repeat(100 * 1024))])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 413, "the pages keep the 16 KiB limit");
+    // Each time: a client still sending its body reads the 413, not a reset connection.
+    for _ in 0..20 {
+        let padded = json!({"user": "a".repeat(100 * 1024), "category": "messages", "access": "read"});
+        let response = app.check("demo-key-spotify", padded).await;
+        assert_eq!(response.status(), 413, "/check keeps the 16 KiB limit");
+        let error: Value = response.json().await.unwrap();
+        assert_eq!(error["error"], "body_too_large");
+        let response = app
+            .client
+            .post(app.url("/sign-in"))
+            .form(&[("email", "a".repeat(100 * 1024))])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 413, "the pages keep the 16 KiB limit");
+    }
 }
 on_both_engines!(only_the_batch_route_takes_a_larger_body);
 
