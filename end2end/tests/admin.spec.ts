@@ -115,7 +115,7 @@ test('a partner the form cannot add is explained on the page, and a crafted link
   await add.getByLabel('Description', { exact: true }).fill('A second partner under a name that is taken.');
   await add.getByRole('button', { name: 'Add partner' }).click();
   await expect(page.getByRole('heading', { name: 'Partner catalog', level: 1 })).toBeVisible();
-  await expect(page.getByRole('alert')).toContainText('already exists');
+  await expect(page.getByRole('alert')).toContainText('is already in the catalog');
   await expect(partnerEntry(page, 'Spotify Again')).toHaveCount(0);
   await expectNoAxeViolations(page);
 

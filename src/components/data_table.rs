@@ -1,5 +1,6 @@
 //! A plain data table with a caption and column headers, scrolling sideways on its own if a
-//! narrow screen needs it, so the page never does.
+//! narrow screen needs it, so the page never does. The scrolling box is a named region that
+//! takes the focus, so it scrolls with the arrow keys too when no cell holds a button.
 
 use leptos::prelude::*;
 
@@ -12,7 +13,7 @@ pub fn DataTable(
     children: Children,
 ) -> impl IntoView {
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" role="region" aria-label=caption.clone() tabindex="0">
             <table class="history">
                 <caption>{caption}</caption>
                 <thead>
