@@ -12,8 +12,9 @@ pub fn DataTable(
     /// The `<tr>` rows.
     children: Children,
 ) -> impl IntoView {
+    let region_name = caption.clone();
     view! {
-        <div class="table-scroll" role="region" aria-label=caption.clone() tabindex="0">
+        <div class="table-scroll" role="region" aria-label=region_name tabindex="0">
             <table class="history">
                 <caption>{caption}</caption>
                 <thead>
