@@ -28,6 +28,10 @@ const PAUSE_BETWEEN_SLICES: Duration = Duration::from_millis(3);
 pub(crate) struct CountTask {
     pub(crate) writer: OwnConnection,
     pub(crate) pending: Arc<Mutex<Tallies>>,
+    /// The table checks counted into the second before last, emptied but with its memory kept:
+    /// swapped in for the next second, so checks never count into freshly mapped pages (a new
+    /// table of tens of thousands of keys every second cost every check page faults).
+    pub(crate) spare: Tallies,
 }
 
 /// Where counts go, decided once the writer's connection is open.
@@ -61,15 +65,13 @@ impl CountTask {
     }
 
     async fn write(&mut self, sink: &mut Option<Sink>, fold_all: bool) {
-        let taken = {
+        {
             let mut pending = lock(&self.pending);
-            // Sized like the last second's, so checks do not pay for growing it while they wait
-            // on the lock.
-            let capacity = pending.len();
-            std::mem::replace(&mut *pending, Tallies::with_capacity(capacity))
-        };
-        let counts: Vec<CountedHour> = taken
-            .into_iter()
+            std::mem::swap(&mut *pending, &mut self.spare);
+        }
+        let counts: Vec<CountedHour> = self
+            .spare
+            .drain()
             .map(|((key, hour), tally)| (key, hour, tally))
             .collect();
         if sink.is_none() {

@@ -110,6 +110,7 @@ impl DecisionRecorder {
             let count_task = CountTask {
                 writer: OwnConnection::new(store, Record::Counts),
                 pending: pending.clone(),
+                spare: Tallies::new(),
             };
             Writer {
                 refusals,
