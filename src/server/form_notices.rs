@@ -80,11 +80,7 @@ mod tests {
     }
 
     fn plain() -> Settings {
-        Settings {
-            session_lifetime_ms: 1,
-            session_idle_ms: 1,
-            https: false,
-        }
+        Settings::for_tests(false)
     }
 
     #[test]

@@ -7,12 +7,13 @@
 //! and a page shows an error from its URL only when that cookie vouches for it.
 
 use crate::server::cookies::{self, CookieName};
+// An error's fingerprint is its SHA-256 in hex, as a session token's is.
+use crate::server::session::hash_token as fingerprint;
 use crate::server::state::Settings;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 const FORM_PROBLEM_COOKIE: CookieName = CookieName {
@@ -68,10 +69,6 @@ fn error_in_query(query: &str) -> Option<String> {
         .map(|(_, value)| value.into_owned())
 }
 
-fn fingerprint(error: &str) -> String {
-    hex::encode(Sha256::digest(error.as_bytes()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,11 +82,7 @@ mod tests {
     }
 
     fn plain() -> Settings {
-        Settings {
-            session_lifetime_ms: 1,
-            session_idle_ms: 1,
-            https: false,
-        }
+        Settings::for_tests(false)
     }
 
     #[test]

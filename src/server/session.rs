@@ -121,11 +121,7 @@ mod tests {
     use http::header::COOKIE;
 
     fn settings(https: bool) -> Settings {
-        Settings {
-            session_lifetime_ms: 3_600_000,
-            session_idle_ms: 60_000,
-            https,
-        }
+        Settings::for_tests(https)
     }
 
     fn cookie_header(value: &str) -> HeaderMap {

@@ -30,6 +30,18 @@ pub struct Settings {
     pub https: bool,
 }
 
+#[cfg(test)]
+impl Settings {
+    /// Settings for unit tests: hour-long sessions idle after a minute, over HTTPS or plain HTTP.
+    pub fn for_tests(https: bool) -> Self {
+        Settings {
+            session_lifetime_ms: 3_600_000,
+            session_idle_ms: 60_000,
+            https,
+        }
+    }
+}
+
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()

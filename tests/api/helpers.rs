@@ -1,6 +1,6 @@
 //! `spawn_app` starts the whole application on a free port with a fresh database.
 
-use reqwest::header::{ACCEPT, COOKIE, SET_COOKIE};
+use reqwest::header::{ACCEPT, COOKIE, REFERER, SET_COOKIE};
 use reqwest::redirect::Policy;
 use std::sync::atomic::{AtomicU64, Ordering};
 use who_can_see::server::app::Application;
@@ -278,6 +278,25 @@ impl TestApp {
             .post(self.url("/api/revoke"))
             .header(COOKIE, cookie)
             .header(ACCEPT, "application/json")
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Posts a form from the dashboard as a browser without script does: it wants HTML back,
+    /// so a server function answers with a redirect.
+    pub async fn post_form_without_script(
+        &self,
+        cookie: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header(COOKIE, cookie)
+            .header(ACCEPT, "text/html")
+            .header(REFERER, self.url("/"))
             .form(fields)
             .send()
             .await

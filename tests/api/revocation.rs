@@ -163,15 +163,12 @@ on_both_engines!(an_oversized_form_is_refused_and_changes_nothing);
 async fn a_form_posted_without_javascript_returns_to_the_dashboard(app: TestApp) {
     let cookie = app.sign_in(ALICE).await;
     let response = app
-        .client
-        .post(app.url("/api/revoke"))
-        .header("cookie", &cookie)
-        .header("accept", "text/html")
-        .header("referer", app.url("/"))
-        .form(&[("partner", "spotify"), ("category", "messages")])
-        .send()
-        .await
-        .unwrap();
+        .post_form_without_script(
+            &cookie,
+            "/api/revoke",
+            &[("partner", "spotify"), ("category", "messages")],
+        )
+        .await;
     assert!(response.status().is_redirection());
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     assert!(

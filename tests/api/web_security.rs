@@ -134,15 +134,8 @@ async fn a_page_shows_only_form_errors_the_app_itself_reported(app: TestApp) {
 
     // A form posted without JavaScript that fails comes back with its error in the URL.
     let failed = app
-        .client
-        .post(app.url("/api/revoke"))
-        .header("cookie", &session)
-        .header("accept", "text/html")
-        .header("referer", app.url("/"))
-        .form(&[("partner", "myspace")])
-        .send()
-        .await
-        .unwrap();
+        .post_form_without_script(&session, "/api/revoke", &[("partner", "myspace")])
+        .await;
     assert!(failed.status().is_redirection(), "{}", failed.status());
     let location = header(&failed, "location");
     assert!(location.contains("__err="), "{location}");
