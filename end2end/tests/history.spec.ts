@@ -236,6 +236,8 @@ test('"Allow again" on History gives a withdrawn access back', async ({ page, re
   await button.click();
   await expect(page).toHaveURL((url) => url.pathname === '/history' && url.search === '');
   await expect(historyHeading(page)).toBeVisible();
+  // The page says what the click did, once.
+  await expect(page.getByRole('status')).toHaveText('Allowed again: Netflix can read your messages.');
   await expect(topRow(page).getByRole('cell').nth(1)).toHaveText('You allowed Netflix to read your messages.');
   await expect(topRow(page).getByRole('cell').nth(2)).toHaveText('You');
   await expect(page.getByRole('button', { name: HISTORY_ALLOW_NETFLIX_READ, exact: true })).toHaveCount(0);
@@ -278,6 +280,7 @@ test.describe('without JavaScript', () => {
     await page.waitForLoadState('load');
     await expect(page).toHaveURL((url) => url.pathname === '/history' && url.search === '');
     await expect(historyHeading(page)).toBeVisible();
+    await expect(page.getByRole('status')).toHaveText('Allowed again: Netflix can read your messages.');
     await expect(topRow(page).getByRole('cell').nth(1)).toHaveText('You allowed Netflix to read your messages.');
     await expect(page.getByRole('button', { name: HISTORY_ALLOW_NETFLIX_READ, exact: true })).toHaveCount(0);
     expect((await captionNumbers(page)).total).toBe(DEMO_EVENTS + 2);

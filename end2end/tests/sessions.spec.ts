@@ -21,6 +21,7 @@ test('a person sees where they are signed in and signs out everywhere else', asy
   await onLaptop.getByRole('button', { name: 'Sign out everywhere else' }).click();
 
   await expect(onLaptop.getByRole('table')).toHaveAccessibleName('Signed in on this browser only');
+  await expect(onLaptop.getByRole('status')).toHaveText('Ended your one other session: only this browser is signed in now.');
   await expect(onLaptop.getByRole('button', { name: 'Sign out everywhere else' })).toHaveCount(0);
   await onPhone.goto('/');
   await expect(onPhone).toHaveURL(/\/sign-in$/);

@@ -35,6 +35,9 @@ test('support finds a caller, opens their permissions, revokes with a reason, an
   await page.getByLabel('Ticket (optional)').fill('T-2018');
   await page.getByRole('button', { name: `Open ${caller.name}'s permissions` }).click();
   await expect(page.getByRole('heading', { name: `${caller.name}'s permissions`, level: 1 })).toBeVisible();
+  await expect(page.getByRole('status')).toHaveText(
+    `Opened ${caller.name}'s permissions. This look is recorded, and ${caller.name} will see it in their history.`,
+  );
   await expectNoAxeViolations(page);
   // Nothing here grants.
   await expect(page.getByRole('button', { name: /allow/i })).toHaveCount(0);
@@ -47,7 +50,10 @@ test('support finds a caller, opens their permissions, revokes with a reason, an
   await page.getByLabel(`Reason (${caller.name} will read it)`).fill('Caller asked to stop Spotify reading messages');
   await page.getByLabel('Ticket (optional)').fill('T-2018');
   await revoke.click();
+  await expect(page.getByRole('status')).toHaveText(`Revoked: Spotify can no longer read ${caller.name}'s messages.`);
   await expect(page.getByRole('button', { name: `Revoke read access of Spotify to ${caller.name}'s messages` })).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole('status'), 'said once').toHaveCount(0);
 
   await signOut(page);
   await signIn(page, caller);

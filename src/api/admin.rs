@@ -38,36 +38,42 @@ pub async fn load_partner_catalog() -> Result<SignedIn<PartnerCatalog>, AppError
 /// Adds a partner without a key; `slug` is its short name in addresses and the API.
 #[server(endpoint = "admin-add-partner")]
 pub async fn add_partner(slug: String, name: String, description: String) -> Result<(), AppError> {
-    use crate::api::context::{app_state, failed, signed_in_admin};
+    use crate::api::context::{app_state, failed, signed_in_admin, tell_after_redirect};
     use crate::domain::partner_entry::NewPartner;
     let admin = signed_in_admin().await.map_err(failed)?;
     let partner =
         NewPartner::parse(&slug, &name, &description).map_err(|e| failed(AppError::BadInput(e.to_string())))?;
-    crate::server::admin::add(&app_state().store, admin.id, &partner)
+    let notice = crate::server::admin::add(&app_state().store, admin.id, &partner)
         .await
-        .map_err(|e| failed(e.into()))
+        .map_err(|e| failed(e.into()))?;
+    tell_after_redirect(&notice);
+    Ok(())
 }
 
 /// Changes a partner's description, and nothing else about it.
 #[server(endpoint = "admin-describe-partner")]
 pub async fn describe_partner(partner: String, description: String) -> Result<(), AppError> {
-    use crate::api::context::{app_state, failed, signed_in_admin};
+    use crate::api::context::{app_state, failed, signed_in_admin, tell_after_redirect};
     use crate::domain::partner_entry::PartnerDescription;
     let admin = signed_in_admin().await.map_err(failed)?;
     let slug = partner_slug(&partner).map_err(failed)?;
     let description = PartnerDescription::parse(&description).map_err(|e| failed(AppError::BadInput(e.to_string())))?;
-    crate::server::admin::describe(&app_state().store, admin.id, &slug, &description)
+    let notice = crate::server::admin::describe(&app_state().store, admin.id, &slug, &description)
         .await
-        .map_err(|e| failed(e.into()))
+        .map_err(|e| failed(e.into()))?;
+    tell_after_redirect(&notice);
+    Ok(())
 }
 
 /// Retires a partner: its key stops working at once, and no new grant can name it.
 #[server(endpoint = "admin-retire-partner")]
 pub async fn retire_partner(partner: String) -> Result<(), AppError> {
-    use crate::api::context::{app_state, failed, signed_in_admin};
+    use crate::api::context::{app_state, failed, signed_in_admin, tell_after_redirect};
     let admin = signed_in_admin().await.map_err(failed)?;
     let slug = partner_slug(&partner).map_err(failed)?;
-    crate::server::admin::retire(&app_state().store, admin.id, &slug)
+    let notice = crate::server::admin::retire(&app_state().store, admin.id, &slug)
         .await
-        .map_err(|e| failed(e.into()))
+        .map_err(|e| failed(e.into()))?;
+    tell_after_redirect(&notice);
+    Ok(())
 }

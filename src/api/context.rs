@@ -64,8 +64,8 @@ pub fn failed(error: AppError) -> AppError {
     error
 }
 
-/// Says `notice` on the dashboard after the redirect, if this is a plain form posted from there
-/// (with script, the dashboard shows the notice it gets in the answer itself).
+/// Says `notice` on the page a plain form was posted from, after the redirect back to it (with
+/// script, the dashboard shows the notice it gets in the answer itself).
 pub fn tell_after_redirect(notice: &str) {
     let (Some(parts), Some(options)) = (use_context::<Parts>(), use_context::<ResponseOptions>()) else {
         return;

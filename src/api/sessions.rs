@@ -51,7 +51,7 @@ pub async fn load_sessions() -> Result<SignedIn<Vec<SessionView>>, AppError> {
 /// Ends one of the signed-in person's own sessions.
 #[server(endpoint = "end-session")]
 pub async fn end_session(session: Option<String>) -> Result<(), AppError> {
-    use crate::api::context::{app_state, failed, signed_in_session};
+    use crate::api::context::{app_state, failed, signed_in_session, tell_after_redirect};
     let current = signed_in_session().await.map_err(failed)?;
     let public_id = session
         .as_deref()
@@ -62,17 +62,25 @@ pub async fn end_session(session: Option<String>) -> Result<(), AppError> {
         .store
         .end_session(current.user.id, public_id)
         .await
-        .map_err(|e| failed(e.into()))
+        .map_err(|e| failed(e.into()))?;
+    tell_after_redirect("Ended that session: that browser is signed out.");
+    Ok(())
 }
 
 /// Ends every session of the signed-in person except the one asking.
 #[server(endpoint = "end-other-sessions")]
 pub async fn end_other_sessions() -> Result<u64, AppError> {
-    use crate::api::context::{app_state, failed, signed_in_session};
+    use crate::api::context::{app_state, failed, signed_in_session, tell_after_redirect};
     let current = signed_in_session().await.map_err(failed)?;
-    app_state()
+    let ended = app_state()
         .store
         .end_other_sessions(current.user.id, &current.token_hash)
         .await
-        .map_err(|e| failed(e.into()))
+        .map_err(|e| failed(e.into()))?;
+    tell_after_redirect(&match ended {
+        0 => "There were no other sessions to end.".to_owned(),
+        1 => "Ended your one other session: only this browser is signed in now.".to_owned(),
+        n => format!("Ended your {n} other sessions: only this browser is signed in now."),
+    });
+    Ok(ended)
 }

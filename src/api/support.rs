@@ -61,14 +61,16 @@ pub async fn load_case(person: String) -> Result<SignedIn<SupportCase>, AppError
 /// Opens a person's data for this agent; the person will see it in their history.
 #[server(endpoint = "support-open")]
 pub async fn open_case(person: String, ticket: Option<String>) -> Result<(), AppError> {
-    use crate::api::context::{app_state, failed, signed_in_staff};
+    use crate::api::context::{app_state, failed, signed_in_staff, tell_after_redirect};
     use crate::domain::role::parse_ticket;
     let agent = signed_in_staff().await.map_err(failed)?;
     let person = person_id(&person).map_err(failed)?;
     let ticket = parse_ticket(ticket.as_deref()).map_err(|m| failed(AppError::BadInput(m)))?;
-    crate::server::support::open(&app_state().store, agent.id, person, ticket.as_deref())
+    let notice = crate::server::support::open(&app_state().store, agent.id, person, ticket.as_deref())
         .await
-        .map_err(|e| failed(staff_error(e)))
+        .map_err(|e| failed(staff_error(e)))?;
+    tell_after_redirect(&notice);
+    Ok(())
 }
 
 /// `target` is `grant:<id>`, `partner:<slug>` or `category:<slug>`. The reason is required.
@@ -79,7 +81,7 @@ pub async fn support_revoke(
     reason: String,
     ticket: Option<String>,
 ) -> Result<String, AppError> {
-    use crate::api::context::{app_state, failed, signed_in_staff};
+    use crate::api::context::{app_state, failed, signed_in_staff, tell_after_redirect};
     use crate::domain::revocation::RevocationScope;
     use crate::domain::role::{parse_reason, parse_ticket};
     use crate::domain::slug::Slug;
@@ -112,7 +114,9 @@ pub async fn support_revoke(
             "Open this person's permissions first; opening is recorded.".into(),
         )));
     }
-    crate::server::support::revoke_for(store, agent.id, person, &scope, &reason, ticket.as_deref())
+    let notice = crate::server::support::revoke_for(store, agent.id, person, &scope, &reason, ticket.as_deref())
         .await
-        .map_err(|e| failed(staff_error(e)))
+        .map_err(|e| failed(staff_error(e)))?;
+    tell_after_redirect(&notice);
+    Ok(notice)
 }

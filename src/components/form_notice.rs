@@ -1,10 +1,19 @@
-//! The notice a dashboard form posted without JavaScript left for the page it returns to
+//! The notice a form posted without JavaScript left for the page it returns to
 //! (`server::form_notices`): taken once, so a reload no longer shows it.
+
+use leptos::prelude::*;
+
+/// What the form just posted from this page did, in a status line; nothing on other visits.
+/// (The dashboard shows its notice in its own status line instead.)
+#[component]
+pub fn FormNotice() -> impl IntoView {
+    let notice = take_notice_after_redirect();
+    (!notice.is_empty()).then(|| view! { <p role="status" class="notice shown">{notice}</p> })
+}
 
 /// The notice, or an empty string; clears it as it is taken.
 #[cfg(feature = "ssr")]
 pub fn take_notice_after_redirect() -> String {
-    use leptos::prelude::use_context;
     let (Some(request), Some(state), Some(response)) = (
         use_context::<http::request::Parts>(),
         use_context::<crate::server::state::AppState>(),

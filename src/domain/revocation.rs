@@ -71,8 +71,9 @@ pub struct Revoked {
     pub access: Access,
 }
 
-/// The sentence announced after a revocation has been committed.
-pub fn revocation_notice(scope: &RevocationScope, revoked: &[Revoked]) -> String {
+/// The sentence announced after a revocation has been committed; `whose` is "your" for the
+/// person themselves, "Alice's" for support staff.
+pub fn revocation_notice(scope: &RevocationScope, revoked: &[Revoked], whose: &str) -> String {
     let Some(first) = revoked.first() else {
         return "Nothing changed: that access had already been taken back.".to_owned();
     };
@@ -91,12 +92,15 @@ pub fn revocation_notice(scope: &RevocationScope, revoked: &[Revoked]) -> String
         }
     );
     match (one_partner, one_category) {
-        (true, _) if partner_wide => format!("Revoked: {} can no longer reach any of your data.", first.partner_name),
+        (true, _) if partner_wide => format!(
+            "Revoked: {} can no longer reach any of {whose} data.",
+            first.partner_name
+        ),
         (true, true) => format!(
-            "Revoked: {} can no longer {verbs} your {}.",
+            "Revoked: {} can no longer {verbs} {whose} {}.",
             first.partner_name, first.category_noun
         ),
-        (false, true) => format!("Revoked: nobody can {verbs} your {} any more.", first.category_noun),
+        (false, true) => format!("Revoked: nobody can {verbs} {whose} {} any more.", first.category_noun),
         _ => format!("Revoked {} accesses.", revoked.len()),
     }
 }
@@ -147,7 +151,7 @@ mod tests {
         let cell = RevocationScope::parse(&None, &some("spotify"), &some("messages"), &None).unwrap();
         let all_three = [Access::Delete, Access::Read, Access::Write].map(|a| revoked("Spotify", "messages", a));
         assert_eq!(
-            revocation_notice(&cell, &all_three),
+            revocation_notice(&cell, &all_three, "your"),
             "Revoked: Spotify can no longer read, write or delete your messages."
         );
         let column = RevocationScope::parse(&None, &None, &some("messages"), &some("read")).unwrap();
@@ -156,7 +160,7 @@ mod tests {
             revoked("Spotify", "messages", Access::Read),
         ];
         assert_eq!(
-            revocation_notice(&column, &readers),
+            revocation_notice(&column, &readers, "your"),
             "Revoked: nobody can read your messages any more."
         );
         let partner = RevocationScope::parse(&None, &some("amazon"), &None, &None).unwrap();
@@ -165,9 +169,10 @@ mod tests {
             revoked("Amazon", "friends", Access::Read),
         ];
         assert_eq!(
-            revocation_notice(&partner, &amazon),
-            "Revoked: Amazon can no longer reach any of your data."
+            revocation_notice(&partner, &amazon, "Alice's"),
+            "Revoked: Amazon can no longer reach any of Alice's data.",
+            "support staff are told whose data it is"
         );
-        assert!(revocation_notice(&partner, &[]).starts_with("Nothing changed"));
+        assert!(revocation_notice(&partner, &[], "your").starts_with("Nothing changed"));
     }
 }

@@ -4,6 +4,7 @@
 use crate::api::admin::load_partner_catalog;
 use crate::api::error::AppError;
 use crate::api::signed_in::SignedIn;
+use crate::components::form_notice::FormNotice;
 use crate::components::form_problem::FormProblem;
 use crate::components::signed_in_header::SignedInHeader;
 use crate::components::signed_in_page::signed_in_page;
@@ -35,6 +36,7 @@ fn catalog(page: SignedIn<PartnerCatalog>) -> impl IntoView {
             <h1>"Partner catalog"</h1>
             <p>"Partners reach people's data only with their API key. Everything you change here is recorded with your name and the time."</p>
             <FormProblem/>
+            <FormNotice/>
             {add_form()}
             <section aria-labelledby="partners-heading">
                 <h2 id="partners-heading">"Partners"</h2>

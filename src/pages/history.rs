@@ -5,6 +5,7 @@ use crate::api::history::load_history;
 use crate::api::signed_in::SignedIn;
 use crate::components::allow_again_button::AllowAgainButton;
 use crate::components::data_table::DataTable;
+use crate::components::form_notice::FormNotice;
 use crate::components::form_problem::FormProblem;
 use crate::components::signed_in_header::SignedInHeader;
 use crate::components::signed_in_page::signed_in_page;
@@ -115,6 +116,7 @@ fn history(page: SignedIn<HistoryPage>) -> impl IntoView {
                 "taking access back or allowing it again adds a new entry."
             </p>
             <FormProblem/>
+            <FormNotice/>
             <form method="get" action="/history" class="filters">
                 <label for="partner">"Partner"</label>
                 <select id="partner" name="partner">

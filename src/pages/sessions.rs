@@ -3,6 +3,7 @@
 use crate::api::sessions::{EndOtherSessions, EndSession, SessionView, load_sessions};
 use crate::api::signed_in::SignedIn;
 use crate::components::data_table::DataTable;
+use crate::components::form_notice::FormNotice;
 use crate::components::form_problem::FormProblem;
 use crate::components::signed_in_header::SignedInHeader;
 use crate::components::signed_in_page::signed_in_page;
@@ -67,6 +68,7 @@ fn sessions(page: SignedIn<Vec<SessionView>>) -> impl IntoView {
             <h1>"Your sessions"</h1>
             <p>"Every browser where you are signed in. End any you do not recognise."</p>
             <FormProblem/>
+            <FormNotice/>
             <DataTable caption columns=&["Signed in", "Last seen", "Browser", "Action"]>
                 {rows}
             </DataTable>

@@ -5,6 +5,7 @@ use crate::api::signed_in::SignedIn;
 use crate::api::support::load_case;
 use crate::components::activity_chart::ActivityChart;
 use crate::components::data_table::DataTable;
+use crate::components::form_notice::FormNotice;
 use crate::components::form_problem::FormProblem;
 use crate::components::signed_in_header::SignedInHeader;
 use crate::components::signed_in_page::signed_in_page;
@@ -116,6 +117,7 @@ fn opened(case: &SupportCase) -> impl IntoView {
             "Read-only: you can revoke for this person with a reason they will read, and never grant."
         </p>
         <FormProblem/>
+        <FormNotice/>
         <form method="post" action="/api/support-revoke" class="support-revoke">
             <input type="hidden" name="person" value=person.id/>
             <label for="reason">{format!("Reason ({name} will read it)")}</label>

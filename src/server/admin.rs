@@ -77,11 +77,16 @@ async fn partner_name(store: &Store, slug: &Slug) -> Result<String, CatalogError
         .ok_or(CatalogError::UnknownPartner)
 }
 
-pub async fn add(store: &Store, admin_id: i64, partner: &NewPartner) -> Result<(), CatalogError> {
+// Each change returns the sentence the admin is told once it is done.
+
+pub async fn add(store: &Store, admin_id: i64, partner: &NewPartner) -> Result<String, CatalogError> {
     match store.add_partner(admin_id, partner, now_ms()).await {
         Ok(()) => {
             tracing::info!(admin_id, partner = %partner.slug, "admin added a partner");
-            Ok(())
+            Ok(format!(
+                "Added {} to the catalog. It has no API key until you make one.",
+                partner.name.as_str()
+            ))
         }
         Err(StoreError::Conflict(_)) => Err(CatalogError::Taken {
             slug: partner.slug.to_string(),
@@ -96,19 +101,26 @@ pub async fn describe(
     admin_id: i64,
     slug: &Slug,
     description: &PartnerDescription,
-) -> Result<(), CatalogError> {
+) -> Result<String, CatalogError> {
     store.describe_partner(admin_id, slug, description, now_ms()).await?;
     tracing::info!(admin_id, partner = %slug, "admin changed a partner's description");
-    Ok(())
+    Ok(format!(
+        "Saved the new description of {}.",
+        partner_name(store, slug).await?
+    ))
 }
 
 /// Retires a partner: its API key stops working at once; existing grants and history keep it.
-pub async fn retire(store: &Store, admin_id: i64, slug: &Slug) -> Result<(), CatalogError> {
-    if !store.retire_partner(admin_id, slug, now_ms()).await? {
-        return Err(CatalogError::AlreadyRetired(partner_name(store, slug).await?));
+pub async fn retire(store: &Store, admin_id: i64, slug: &Slug) -> Result<String, CatalogError> {
+    let retired = store.retire_partner(admin_id, slug, now_ms()).await?;
+    let name = partner_name(store, slug).await?;
+    if !retired {
+        return Err(CatalogError::AlreadyRetired(name));
     }
     tracing::info!(admin_id, partner = %slug, "admin retired a partner");
-    Ok(())
+    Ok(format!(
+        "Retired {name}: its API key no longer works, and no new grant can name it."
+    ))
 }
 
 /// A key just made, to be shown once and then forgotten.

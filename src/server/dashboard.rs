@@ -77,7 +77,7 @@ pub async fn build(store: &Store, user_id: i64) -> Result<DashboardView, StoreEr
 /// Revokes for the user themselves; returns the sentence to announce and the grants taken back.
 pub async fn revoke(store: &Store, user_id: i64, scope: &RevocationScope) -> Result<(String, Vec<i64>), StoreError> {
     let revoked = store.revoke(user_id, scope, Actor::User(user_id), now_ms()).await?;
-    let notice = revocation_notice(scope, &named(store, &revoked).await?);
+    let notice = revocation_notice(scope, &named(store, &revoked).await?, "your");
     Ok((notice, revoked.iter().map(|r| r.grant_id).collect()))
 }
 

@@ -44,11 +44,15 @@ async fn person(store: &Store, user_id: i64) -> Result<FoundPerson, StoreError> 
 }
 
 /// Opening a person's data: recorded first, so there is no way to look without a trace.
-pub async fn open(store: &Store, agent_id: i64, user_id: i64, ticket: Option<&str>) -> Result<(), StoreError> {
-    person(store, user_id).await?;
+/// Returns what the agent is told.
+pub async fn open(store: &Store, agent_id: i64, user_id: i64, ticket: Option<&str>) -> Result<String, StoreError> {
+    let person = person(store, user_id).await?;
     store.record_support_view(agent_id, user_id, ticket, now_ms()).await?;
     tracing::info!(agent_id, user_id, ticket = ?ticket, "support opened a person's data");
-    Ok(())
+    Ok(format!(
+        "Opened {}'s permissions. This look is recorded, and {} will see it in their history.",
+        person.display_name, person.display_name
+    ))
 }
 
 /// Whether the agent's latest opening of this person's data is recent enough to act on.
@@ -95,7 +99,7 @@ pub async fn revoke_for(
     reason: &str,
     ticket: Option<&str>,
 ) -> Result<String, StoreError> {
-    person(store, user_id).await?;
+    let person = person(store, user_id).await?;
     let reason = match ticket {
         Some(ticket) => format!("{reason} (ticket {ticket})"),
         None => reason.to_owned(),
@@ -105,5 +109,5 @@ pub async fn revoke_for(
         .await?;
     tracing::info!(agent_id, user_id, revoked = revoked.len(), reason = ?reason, "support revoked for a person");
     let named = dashboard::named(store, &revoked).await?;
-    Ok(revocation_notice(scope, &named))
+    Ok(revocation_notice(scope, &named, &format!("{}'s", person.display_name)))
 }

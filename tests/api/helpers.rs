@@ -284,11 +284,12 @@ impl TestApp {
             .unwrap()
     }
 
-    /// Posts a form from the dashboard as a browser without script does: it wants HTML back,
-    /// so a server function answers with a redirect.
+    /// Posts a form on the page at `from` as a browser without script does: it wants HTML
+    /// back, so a server function answers with a redirect back to that page.
     pub async fn post_form_without_script(
         &self,
         cookie: &str,
+        from: &str,
         path: &str,
         fields: &[(&str, &str)],
     ) -> reqwest::Response {
@@ -296,7 +297,7 @@ impl TestApp {
             .post(self.url(path))
             .header(COOKIE, cookie)
             .header(ACCEPT, "text/html")
-            .header(REFERER, self.url("/"))
+            .header(REFERER, self.url(from))
             .form(fields)
             .send()
             .await

@@ -11,6 +11,7 @@ mod concurrent_start;
 mod count_log;
 mod durability;
 mod expiry;
+mod form_notices;
 mod helpers;
 mod history;
 mod https_mode;

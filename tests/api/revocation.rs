@@ -165,6 +165,7 @@ async fn a_form_posted_without_javascript_returns_to_the_dashboard(app: TestApp)
     let response = app
         .post_form_without_script(
             &cookie,
+            "/",
             "/api/revoke",
             &[("partner", "spotify"), ("category", "messages")],
         )

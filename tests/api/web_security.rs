@@ -134,7 +134,7 @@ async fn a_page_shows_only_form_errors_the_app_itself_reported(app: TestApp) {
 
     // A form posted without JavaScript that fails comes back with its error in the URL.
     let failed = app
-        .post_form_without_script(&session, "/api/revoke", &[("partner", "myspace")])
+        .post_form_without_script(&session, "/", "/api/revoke", &[("partner", "myspace")])
         .await;
     assert!(failed.status().is_redirection(), "{}", failed.status());
     let location = header(&failed, "location");
