@@ -58,6 +58,7 @@ test('an admin adds a partner, gives it a key shown once, rotates it and retires
   await add.getByLabel('Short name', { exact: true }).fill(slug);
   await add.getByLabel('Description', { exact: true }).fill('E-book shop. Wants to read friends lists.');
   await add.getByRole('button', { name: 'Add partner' }).click();
+  await expect(page.getByRole('status')).toHaveText(`Added ${name} to the catalog. It has no API key until you make one.`);
   const entry = partnerEntry(page, name);
   await expect(entry).toContainText(slug);
   await expect(entry).toContainText('No key');
@@ -69,6 +70,7 @@ test('an admin adds a partner, gives it a key shown once, rotates it and retires
   await page.getByLabel(`Description of ${name}`).fill('E-book shop. Reads friends lists.');
   await page.getByRole('button', { name: `Save the description of ${name}` }).click();
   await expect(page.getByLabel(`Description of ${name}`)).toHaveValue('E-book shop. Reads friends lists.');
+  await expect(page.getByRole('status')).toHaveText(`Saved the new description of ${name}.`);
   await expect(record).toContainText(`Ada Admin changed the description of ${name} on`);
 
   // Its first key works at once.
@@ -87,6 +89,9 @@ test('an admin adds a partner, gives it a key shown once, rotates it and retires
 
   // Retiring it ends its key too; it stays listed, retired, with nothing left to press.
   await page.getByRole('button', { name: `Retire ${name}`, exact: true }).click();
+  await expect(page.getByRole('status')).toHaveText(
+    `Retired ${name}: its API key no longer works, and no new grant can name it.`,
+  );
   await expect(partnerEntry(page, name)).toContainText(/Retired on \d+ \w+ \d{4}/);
   await expect(partnerEntry(page, name)).toContainText('No key');
   await expect(page.getByRole('button', { name: `Retire ${name}`, exact: true })).toHaveCount(0);
