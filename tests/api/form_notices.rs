@@ -133,6 +133,24 @@ on_both_engines!(support_staff_are_told_what_they_opened_and_revoked);
 async fn the_sessions_page_says_how_many_sessions_ended(app: TestApp) {
     let laptop = app.sign_in(ALICE).await;
     let phone = app.sign_in(ALICE).await;
+    let _tablet = app.sign_in(ALICE).await;
+
+    // One session, ended by its own button.
+    let listed = app.page(&laptop, "/sessions").await.text().await.unwrap();
+    let marker = r#"name="session" value=""#;
+    let at = listed.find(marker).expect("another session's End button") + marker.len();
+    let one = &listed[at..at + 32];
+    let page = page_after_form(&app, &laptop, "/sessions", "/api/end-session", &[("session", one)]).await;
+    said_once(
+        &app,
+        &laptop,
+        "/sessions",
+        &page,
+        "Ended that session: that browser is signed out.",
+    )
+    .await;
+    assert!(page.contains("Signed in on 2 browsers"), "one of three ended");
+
     let page = page_after_form(&app, &laptop, "/sessions", "/api/end-other-sessions", &[]).await;
     let told = "Ended your one other session: only this browser is signed in now.";
     said_once(&app, &laptop, "/sessions", &page, told).await;
