@@ -1,5 +1,6 @@
 //! The admin's work on the partner catalog: list it, add a partner, change its description,
-//! retire it, and give it a new API key. Every change is recorded with the admin and the time.
+//! retire it, and give it a new API key. Every change is recorded with the admin and the time,
+//! and returns the sentence the admin is told once it is done.
 
 use crate::domain::admin::{AdminActionView, PartnerCatalog, PartnerListing};
 use crate::domain::partner_entry::{NewPartner, PartnerDescription};
@@ -76,8 +77,6 @@ async fn partner_name(store: &Store, slug: &Slug) -> Result<String, CatalogError
         .map(|p| p.name)
         .ok_or(CatalogError::UnknownPartner)
 }
-
-// Each change returns the sentence the admin is told once it is done.
 
 pub async fn add(store: &Store, admin_id: i64, partner: &NewPartner) -> Result<String, CatalogError> {
     match store.add_partner(admin_id, partner, now_ms()).await {
