@@ -23,6 +23,7 @@ pub mod export;
 pub mod form_notices;
 pub mod form_problems;
 pub mod history;
+pub mod key_refresher;
 pub mod load_seed;
 pub mod lookup_cache;
 pub mod partner_api;

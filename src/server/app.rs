@@ -11,7 +11,8 @@ use crate::server::state::{AppState, Parts, Settings};
 use crate::server::storage::Store;
 use crate::server::storage::serving_lock::{ServingLock, lock_for_serving};
 use crate::server::{
-    admin_key_page, auth, bench_floor, cache_warmer, demo, expiry_sweeper, export, partner_api, static_files,
+    admin_key_page, auth, bench_floor, cache_warmer, demo, expiry_sweeper, export, key_refresher, partner_api,
+    static_files,
 };
 use anyhow::Context;
 use axum::Router;
@@ -100,6 +101,7 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let sweeper = expiry_sweeper::spawn(self.state.store.clone(), self.expiry_sweep_every);
         let warmer = cache_warmer::spawn(self.state.store.clone(), self.state.lookups.clone());
+        let key_refresher = key_refresher::spawn(self.state.store.clone());
         // Small answers go out at once instead of waiting on Nagle's algorithm for more bytes.
         let listener = self.listener.tap_io(|stream| {
             if let Err(error) = stream.set_nodelay(true) {
@@ -115,6 +117,7 @@ impl Application {
         .context("The server stopped with an error");
         sweeper.abort();
         warmer.abort();
+        key_refresher.abort();
         // What was counted in the last second is written before the process ends.
         self.state.recorder.stop().await;
         served

@@ -3,15 +3,19 @@
 //! On a SQLite store in a file, each second's counts are appended to the counts log (a plain
 //! file: only their bytes are written) and kept in memory, where pages read them with the
 //! table; every `FOLD_AT_KEYS` keys, or every `FOLD_AT_LEAST_EVERY`, they are folded into the
-//! table in one sorted transaction. Elsewhere (PostgreSQL, whose instances cannot see each
-//! other's memory) each second's counts are added to the table directly.
+//! table in one sorted transaction, beside the per-second appends. Elsewhere (PostgreSQL, whose
+//! instances cannot see each other's memory) each second's counts are added to the table
+//! directly.
 
 use crate::server::decision_recorder::{FLUSH_EVERY, OwnConnection, Tallies, lock};
+use crate::server::storage::activity_writer::Record;
 use crate::server::storage::count_log::{CountLog, CountedHour, remove_through};
-use crate::server::storage::recent_counts::{RecentCounts, add_tally, sort_for_fold, sorted_by_key};
+use crate::server::storage::recent_counts::{ByUser, RecentCounts, add_tally, sort_for_fold, sorted_by_key};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 /// Keys held in memory before they are folded into the table: about 50 MB. Under the load
 /// benchmark (tens of thousands of new keys a second) that is a fold every ten seconds or so.
@@ -45,6 +49,11 @@ struct LoggedCounts {
     log: Option<CountLog>,
     recent: Arc<RecentCounts>,
     last_fold: Instant,
+    /// The fold under way, if any. It runs beside the count task, with the writer's connection,
+    /// so each second's counts still reach the log while it works: under load a fold takes
+    /// seconds, and a crash must not lose more than the last second of counts. It hands the
+    /// connection back, and whether it folded.
+    folding: Option<JoinHandle<(OwnConnection, bool)>>,
 }
 
 impl CountTask {
@@ -115,6 +124,7 @@ impl CountTask {
                 log: Some(log),
                 recent,
                 last_fold: Instant::now(),
+                folding: None,
             })),
             Ok(None) => Some(Sink::Table),
             Err(error) => {
@@ -154,16 +164,25 @@ impl CountTask {
                 return keep_for_next_try(&self.pending, &counts);
             }
         }
+        if let Some(running) = &logged.folding {
+            // At a stop the fold under way finishes first; otherwise it is left to work.
+            if !fold_all && !running.is_finished() {
+                return;
+            }
+            self.fold_ended(logged).await;
+        }
         let keys = logged.recent.current_keys();
         let due = keys >= FOLD_AT_KEYS || (keys > 0 && (fold_all || logged.last_fold.elapsed() >= FOLD_AT_LEAST_EVERY));
         if due {
-            self.fold(logged).await;
+            self.start_fold(logged);
+            if fold_all {
+                self.fold_ended(logged).await;
+            }
         }
     }
 
-    /// Adds what is in memory to the table and forgets it, with the log generations it came
-    /// from; on failure it stays in memory and in the log, and is folded again next time.
-    async fn fold(&mut self, logged: &mut LoggedCounts) {
+    /// Starts adding what is in memory to the table, with the log generations it came from.
+    fn start_fold(&mut self, logged: &mut LoggedCounts) {
         let Some(log) = logged.log.as_mut() else {
             return;
         };
@@ -175,24 +194,29 @@ impl CountTask {
             }
         };
         let stem = log.stem().to_path_buf();
+        // Frozen now, before the next second's counts arrive: they belong to the next fold,
+        // as they are in the next generation of the log.
         let frozen = logged.recent.freeze();
-        let Ok(sorted) = tokio::task::spawn_blocking(move || sorted_by_key(&frozen)).await else {
-            tracing::error!("Sorting the decision counts to fold failed; folding later");
+        // The log sink writes nothing else to the table: the fold takes the connection.
+        let idle = OwnConnection::new(self.writer.store().clone(), Record::Counts);
+        let writer = std::mem::replace(&mut self.writer, idle);
+        let recent = logged.recent.clone();
+        logged.folding = Some(tokio::spawn(fold(writer, recent, frozen, through, stem)));
+    }
+
+    /// Waits for the fold under way and takes its connection back.
+    async fn fold_ended(&mut self, logged: &mut LoggedCounts) {
+        let Some(running) = logged.folding.take() else {
             return;
         };
-        let connection = match self.writer.get().await {
-            Ok(connection) => connection,
-            Err(error) => return self.writer.failed(&error),
-        };
-        let folded = connection.fold_counts(&sorted, through, &logged.recent).await;
-        if let Err(error) = folded {
-            return self.writer.failed(&error);
-        }
-        logged.last_fold = Instant::now();
-        tracing::debug!(keys = sorted.len(), through, "Folded decision counts into the table");
-        if let Err(error) = remove_through(&stem, through) {
-            // Harmless: folded generations are never read again.
-            tracing::warn!(%error, "Failed to remove folded decision counts logs");
+        match running.await {
+            Ok((writer, folded)) => {
+                self.writer = writer;
+                if folded {
+                    logged.last_fold = Instant::now();
+                }
+            }
+            Err(error) => tracing::error!(%error, "Folding the decision counts stopped; folding later"),
         }
     }
 
@@ -228,6 +252,35 @@ impl CountTask {
             }
         }
     }
+}
+
+/// Adds the frozen counts to the table and forgets them, with the log generations they came
+/// from; on failure they stay in memory and in the log, and are folded again next time.
+async fn fold(
+    mut writer: OwnConnection,
+    recent: Arc<RecentCounts>,
+    frozen: Arc<ByUser>,
+    through: u64,
+    stem: PathBuf,
+) -> (OwnConnection, bool) {
+    let Ok(sorted) = tokio::task::spawn_blocking(move || sorted_by_key(&frozen)).await else {
+        tracing::error!("Sorting the decision counts to fold failed; folding later");
+        return (writer, false);
+    };
+    let folded = match writer.get().await {
+        Ok(connection) => connection.fold_counts(&sorted, through, &recent).await,
+        Err(error) => Err(error),
+    };
+    if let Err(error) = folded {
+        writer.failed(&error);
+        return (writer, false);
+    }
+    tracing::debug!(keys = sorted.len(), through, "Folded decision counts into the table");
+    if let Err(error) = remove_through(&stem, through) {
+        // Harmless: folded generations are never read again.
+        tracing::warn!(%error, "Failed to remove folded decision counts logs");
+    }
+    (writer, true)
 }
 
 /// Empties a table of counts into a list, keeping the table's memory.

@@ -35,34 +35,35 @@ impl LookupCache {
         true
     }
 
-    /// The user id of each known handle; unknown handles are simply absent (and not cached,
-    /// so a user created later is found).
-    pub async fn user_ids(&self, store: &Store, handles: &[&str]) -> Result<HashMap<String, i64>, StoreError> {
-        let mut found = HashMap::with_capacity(handles.len());
+    /// The user id of each handle, in the order given; `None` for a handle nobody has (not
+    /// cached, so a user created later is found).
+    pub async fn user_ids(&self, store: &Store, handles: &[&str]) -> Result<Vec<Option<i64>>, StoreError> {
+        let mut ids = Vec::with_capacity(handles.len());
         let mut missing = Vec::new();
         {
             let cached = self.user_ids.read().unwrap_or_else(|poisoned| poisoned.into_inner());
             for handle in handles {
-                match cached.get(*handle) {
-                    Some(id) => {
-                        found.insert((*handle).to_owned(), *id);
-                    }
-                    None => missing.push(*handle),
+                let id = cached.get(*handle).copied();
+                if id.is_none() {
+                    missing.push(*handle);
                 }
+                ids.push(id);
             }
         }
         if missing.is_empty() {
-            return Ok(found);
+            return Ok(ids);
         }
         let fetched = store.user_ids_by_handles(&missing).await?;
+        for (id, handle) in ids.iter_mut().zip(handles) {
+            if id.is_none() {
+                *id = fetched.get(*handle).copied();
+            }
+        }
         let mut cached = self.user_ids.write().unwrap_or_else(|poisoned| poisoned.into_inner());
         if cached.len() + fetched.len() > MOST_HANDLES {
             cached.clear();
         }
-        for (handle, id) in fetched {
-            cached.insert(handle.clone(), id);
-            found.insert(handle, id);
-        }
-        Ok(found)
+        cached.extend(fetched);
+        Ok(ids)
     }
 }

@@ -10,7 +10,6 @@ use crate::server::state::AppState;
 use crate::server::storage::activity::AccessKey;
 use crate::server::storage::catalog::CatalogEntry;
 use serde::Deserialize;
-use std::collections::HashMap;
 use utoipa::ToSchema;
 
 /// "May I do `access` on `category` of `user`, now?"
@@ -39,7 +38,7 @@ fn asked(
     question: &CheckRequest,
     partner: &CatalogEntry,
     categories: &[CatalogEntry],
-    user_ids: &HashMap<String, i64>,
+    user_id: Option<i64>,
 ) -> Result<AccessKey, ApiError> {
     if question.partner.as_deref().is_some_and(|named| named != partner.slug) {
         return Err(ApiError::OtherPartner);
@@ -49,9 +48,7 @@ fn asked(
         .iter()
         .find(|c| c.slug == question.category)
         .ok_or_else(|| ApiError::UnknownCategory(clipped(&question.category)))?;
-    let user_id = *user_ids
-        .get(&question.user)
-        .ok_or_else(|| ApiError::UnknownUser(clipped(&question.user)))?;
+    let user_id = user_id.ok_or_else(|| ApiError::UnknownUser(clipped(&question.user)))?;
     Ok(AccessKey {
         user_id,
         partner_id: partner.id,
@@ -72,18 +69,18 @@ pub async fn answer_all(
     let user_ids = state.lookups.user_ids(&state.store, &handles).await?;
     let keys = questions
         .iter()
+        .zip(user_ids)
         .enumerate()
-        .map(|(index, question)| asked(question, partner, categories, &user_ids).map_err(|e| e.in_question(index)))
+        .map(|(index, (question, user_id))| {
+            asked(question, partner, categories, user_id).map_err(|e| e.in_question(index))
+        })
         .collect::<Result<Vec<AccessKey>, ApiError>>()?;
-    let asked_users: Vec<i64> = keys.iter().map(|key| key.user_id).collect();
-    let grants = state.store.grant_states_of_partner(partner.id, &asked_users).await?;
+    let grants = state.store.grant_states(&keys).await?;
     let now = now_ms();
     let decisions: Vec<(AccessKey, Decision)> = keys
         .into_iter()
-        .map(|key| {
-            let grant = grants.get(&(key.user_id, key.category_id, key.access)).copied();
-            (key, decide(grant, now))
-        })
+        .zip(grants)
+        .map(|(key, grant)| (key, decide(grant, now)))
         .collect();
     // Refused attempts are on the record before the partner hears "deny".
     state.recorder.record(&decisions, now).await?;

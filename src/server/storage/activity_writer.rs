@@ -139,7 +139,7 @@ impl ActivityWriter {
 }
 
 /// Counts folded per statement, and the pause after each.
-const FOLDED_PER_SLICE: usize = 1_750;
+const FOLDED_PER_SLICE: usize = 400;
 const PAUSE_BETWEEN_SLICES: std::time::Duration = std::time::Duration::from_millis(2);
 
 async fn upsert_counts(tx: &mut AnyConnection, engine: Engine, tallies: &[CountedHour]) -> StoreResult<()> {

@@ -51,6 +51,24 @@ impl Store {
         Ok(partner)
     }
 
+    /// Reads every valid key again and puts them in the key cache in place of what it held,
+    /// so that checks find their key there (see `key_cache`). Returns how many keys it read.
+    pub async fn refresh_partner_keys(&self) -> StoreResult<usize> {
+        let started = self.keys.start_lookup(Instant::now());
+        let rows: Vec<(String, i64, String, String)> = sqlx::query_as(
+            "SELECT api_key_hash, id, slug, name FROM partners WHERE api_key_hash IS NOT NULL AND retired_at IS NULL",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let count = rows.len();
+        self.keys.replace_all(
+            rows.into_iter()
+                .map(|(key_hash, id, slug, name)| (key_hash, entry((id, slug, name)))),
+            started,
+        );
+        Ok(count)
+    }
+
     /// Sets the key of a partner in the catalog; a retired partner is `NotFound` here, because
     /// it can never use a key.
     pub async fn set_partner_key_hash(&self, partner_slug: &str, key_hash: &str) -> StoreResult<()> {

@@ -9,6 +9,7 @@
 //! PostgreSQL never uses this: several instances share that database, and one instance cannot
 //! forget what another cached.
 
+use super::activity::AccessKey;
 use crate::domain::access::Access;
 use crate::domain::decision::GrantState;
 use std::collections::HashMap;
@@ -39,6 +40,24 @@ struct Entries {
     users: HashMap<i64, Box<[CachedGrant]>>,
 }
 
+/// The state of `key`'s grant among one user's grants, if the user has it.
+pub fn state_of(grants: &[CachedGrant], key: &AccessKey) -> Option<GrantState> {
+    grants
+        .iter()
+        .find(|grant| {
+            grant.partner_id == key.partner_id && grant.category_id == key.category_id && grant.access == key.access
+        })
+        .map(|grant| grant.state)
+}
+
+/// One partner's grants among a user's grants sorted by partner: a binary search touches a few
+/// of the cold cache lines a scan of them all would.
+fn partners_grants(grants: &[CachedGrant], partner_id: i64) -> &[CachedGrant] {
+    let first = grants.partition_point(|grant| grant.partner_id < partner_id);
+    let theirs = grants[first..].partition_point(|grant| grant.partner_id == partner_id);
+    &grants[first..first + theirs]
+}
+
 #[derive(Default)]
 pub struct GrantCache {
     entries: RwLock<Entries>,
@@ -58,25 +77,23 @@ impl GrantCache {
         Generation(self.read().generation)
     }
 
-    /// The grants `partner_id` holds among the cached grants of `user_ids` (with their user),
-    /// and the users that are not cached. Read in place, under the lock: no copy, no refcount.
-    pub fn of_partner(&self, partner_id: i64, user_ids: &[i64]) -> (Vec<(i64, CachedGrant)>, Vec<i64>) {
+    /// The state of each asked grant whose user is cached (`None` where that user never had
+    /// it), in the order asked, and the positions of the asks whose user is not cached. Read in
+    /// place, under the lock: no copy, no refcount.
+    pub fn states(&self, asked: &[AccessKey]) -> (Vec<Option<GrantState>>, Vec<usize>) {
         let entries = self.read();
-        let mut found = Vec::new();
-        let mut missing = Vec::new();
-        for user_id in user_ids {
-            match entries.users.get(user_id) {
-                Some(grants) => {
-                    let first = grants.partition_point(|grant| grant.partner_id < partner_id);
-                    let theirs = grants[first..]
-                        .iter()
-                        .take_while(|grant| grant.partner_id == partner_id);
-                    found.extend(theirs.map(|grant| (*user_id, *grant)));
+        let mut states = Vec::with_capacity(asked.len());
+        let mut uncached = Vec::new();
+        for (position, key) in asked.iter().enumerate() {
+            match entries.users.get(&key.user_id) {
+                Some(grants) => states.push(state_of(partners_grants(grants, key.partner_id), key)),
+                None => {
+                    states.push(None);
+                    uncached.push(position);
                 }
-                None => missing.push(*user_id),
             }
         }
-        (found, missing)
+        (states, uncached)
     }
 
     /// Caches what a load read, unless a grant was written since `began`; returns whether it did.
@@ -122,27 +139,50 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_check_sees_only_its_partners_grants() {
-        let cache = GrantCache::default();
-        let of = |partner_id, category_id| CachedGrant {
+    fn key(user_id: i64, partner_id: i64, category_id: i64) -> AccessKey {
+        AccessKey {
+            user_id,
             partner_id,
             category_id,
-            ..grant(GrantStatus::Active)
+            access: Access::Read,
+        }
+    }
+
+    #[test]
+    fn a_check_finds_exactly_its_own_grant() {
+        let cache = GrantCache::default();
+        let of = |partner_id, category_id, status| CachedGrant {
+            partner_id,
+            category_id,
+            ..grant(status)
         };
-        let loaded = HashMap::from([(7, vec![of(3, 1), of(1, 1), of(2, 1), of(1, 2), of(3, 2)])]);
-        assert!(cache.fill(cache.generation(), loaded));
-        let categories = |partner_id| -> Vec<i64> {
-            cache
-                .of_partner(partner_id, &[7])
-                .0
-                .iter()
-                .map(|(_, g)| g.category_id)
-                .collect()
+        let grants = vec![
+            of(3, 1, GrantStatus::Active),
+            of(1, 1, GrantStatus::Withdrawn),
+            of(2, 1, GrantStatus::Active),
+            of(1, 2, GrantStatus::Active),
+            of(3, 2, GrantStatus::Expired),
+        ];
+        assert!(cache.fill(cache.generation(), HashMap::from([(7, grants)])));
+        let status = |partner_id, category_id| {
+            let (states, uncached) = cache.states(&[key(7, partner_id, category_id)]);
+            assert!(uncached.is_empty());
+            states[0].map(|state| state.status)
         };
-        assert_eq!(categories(1), vec![1, 2]);
-        assert_eq!(categories(3), vec![1, 2]);
-        assert_eq!(categories(4), Vec::<i64>::new());
+        assert_eq!(status(1, 1), Some(GrantStatus::Withdrawn));
+        assert_eq!(status(1, 2), Some(GrantStatus::Active));
+        assert_eq!(status(3, 2), Some(GrantStatus::Expired));
+        assert_eq!(
+            status(2, 2),
+            None,
+            "another partner's grant of that category is not this one's"
+        );
+        assert_eq!(status(4, 1), None);
+        let write = AccessKey {
+            access: Access::Write,
+            ..key(7, 1, 1)
+        };
+        assert_eq!(cache.states(&[write]).0, vec![None], "read was granted, not write");
     }
 
     #[test]
@@ -153,8 +193,8 @@ mod tests {
         cache.forget(7);
         assert!(!cache.fill(began, HashMap::from([(7, vec![grant(GrantStatus::Active)])])));
         assert_eq!(
-            cache.of_partner(1, &[7]).1,
-            vec![7],
+            cache.states(&[key(7, 1, 2)]).1,
+            vec![0],
             "still missing, so the next check reads the database"
         );
     }
@@ -166,10 +206,10 @@ mod tests {
             cache.generation(),
             HashMap::from([(7, vec![grant(GrantStatus::Active)]), (8, vec![])])
         ));
-        let (found, missing) = cache.of_partner(1, &[7, 8, 9]);
-        assert_eq!(found, vec![(7, grant(GrantStatus::Active))]);
-        assert_eq!(missing, vec![9], "a user without grants is cached too");
+        let (states, uncached) = cache.states(&[key(7, 1, 2), key(8, 1, 2), key(9, 1, 2)]);
+        assert_eq!(states, vec![Some(grant(GrantStatus::Active).state), None, None]);
+        assert_eq!(uncached, vec![2], "a user without grants is cached too");
         cache.forget(7);
-        assert_eq!(cache.of_partner(1, &[7, 8]).1, vec![7]);
+        assert_eq!(cache.states(&[key(7, 1, 2), key(8, 1, 2)]).1, vec![0]);
     }
 }

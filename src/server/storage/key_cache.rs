@@ -4,6 +4,11 @@
 //! A key rotated by another process (`who-can-see partner-key create`, or another instance on
 //! PostgreSQL) stops working within `KEY_TTL`, when the entry runs out. Unknown keys are never
 //! remembered, so a new key works at once everywhere.
+//!
+//! A server reads every partner's key again every `KEY_REFRESH_EVERY` (see `key_refresher`) and
+//! replaces the whole cache with what it read, so a check almost never finds its key run out:
+//! when one did, every check of that partner waited on the database, and while the store was
+//! busy committing that stalled every connection for milliseconds.
 
 use super::catalog::CatalogEntry;
 use std::collections::HashMap;
@@ -12,6 +17,10 @@ use std::time::{Duration, Instant};
 
 /// How long a key is trusted without asking the database again.
 pub const KEY_TTL: Duration = Duration::from_secs(1);
+
+/// How often a server reads every key again: well within `KEY_TTL`, so a slow read or two
+/// still lands before the keys run out.
+pub const KEY_REFRESH_EVERY: Duration = Duration::from_millis(250);
 
 /// Past this many remembered keys the cache starts over; there is one key per partner.
 const MOST_KEYS: usize = 10_000;
@@ -67,6 +76,20 @@ impl KeyCache {
         entries.partners.insert(key_hash.to_owned(), (partner, started.at));
     }
 
+    /// Replaces every remembered key with `keys`, the whole set of valid keys read after
+    /// `started`, unless a key changed since: a key missing from it stops working at once.
+    pub fn replace_all(&self, keys: impl IntoIterator<Item = (String, CatalogEntry)>, started: LookupStart) {
+        let mut entries = self.entries.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if entries.generation != started.generation {
+            return;
+        }
+        entries.partners = keys
+            .into_iter()
+            .take(MOST_KEYS)
+            .map(|(key_hash, partner)| (key_hash, (partner, started.at)))
+            .collect();
+    }
+
     /// Forgets every key, after any change to a partner's key or standing.
     pub fn forget_all(&self) {
         let mut entries = self.entries.write().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -104,6 +127,31 @@ mod tests {
         cache.put("h", spotify(), cache.start_lookup(start));
         cache.forget_all();
         assert_eq!(cache.get("h", start), None);
+    }
+
+    #[test]
+    fn replacing_all_keys_renews_them_and_drops_those_no_longer_valid() {
+        let cache = KeyCache::default();
+        let start = Instant::now();
+        cache.put("old", spotify(), cache.start_lookup(start));
+        let renewed = start + KEY_TTL / 2;
+        cache.replace_all([("new".to_owned(), spotify())], cache.start_lookup(renewed));
+        assert_eq!(cache.get("old", renewed), None, "a key not read again stops at once");
+        assert_eq!(
+            cache.get("new", start + KEY_TTL),
+            Some(spotify()),
+            "counted from the new read"
+        );
+        assert_eq!(cache.get("new", renewed + KEY_TTL), None);
+    }
+
+    #[test]
+    fn a_refresh_that_raced_a_rotation_does_not_put_back_the_old_key() {
+        let cache = KeyCache::default();
+        let started = cache.start_lookup(Instant::now());
+        cache.forget_all();
+        cache.replace_all([("old".to_owned(), spotify())], started);
+        assert_eq!(cache.get("old", Instant::now()), None);
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! (from memory on SQLite), and the partners' API key hashes.
 
 use super::Store;
+use super::activity::AccessKey;
 use super::error::{StoreError, StoreResult};
-use super::grant_cache::CachedGrant;
+use super::grant_cache::{CachedGrant, state_of};
 use super::sql_lists::{placeholder, placeholders};
 use crate::domain::access::Access;
 use crate::domain::decision::{GrantState, GrantStatus};
@@ -12,9 +13,6 @@ use std::collections::{BTreeSet, HashMap};
 fn undecodable(what: &str, raw: &str) -> StoreError {
     StoreError::Database(sqlx::Error::Decode(format!("unknown {what} {raw}").into()))
 }
-
-/// The grants one partner holds, keyed by (user id, category id, access).
-pub type GrantStates = HashMap<(i64, i64, Access), GrantState>;
 
 /// user, partner, category, access, status, changed at, expires at.
 type GrantTuple = (i64, i64, i64, String, String, i64, Option<i64>);
@@ -49,18 +47,6 @@ fn group_by_user(rows: Vec<GrantTuple>, grants: &mut HashMap<i64, Vec<CachedGran
     Ok(())
 }
 
-/// The grants `partner_id` holds among each user's grants.
-fn of_partner<'a>(partner_id: i64, users: impl Iterator<Item = (i64, &'a [CachedGrant])>) -> GrantStates {
-    users
-        .flat_map(|(user_id, grants)| {
-            grants
-                .iter()
-                .filter(move |grant| grant.partner_id == partner_id)
-                .map(move |grant| ((user_id, grant.category_id, grant.access), grant.state))
-        })
-        .collect()
-}
-
 impl Store {
     /// The ids of the users with these handles; a handle nobody has is simply absent.
     pub async fn user_ids_by_handles(&self, handles: &[&str]) -> StoreResult<HashMap<String, i64>> {
@@ -91,34 +77,39 @@ impl Store {
         )
     }
 
-    /// Every grant `partner_id` holds from these users, as a partner's check needs it: from the
-    /// grant cache where it has the user (SQLite), else from the database.
-    pub async fn grant_states_of_partner(&self, partner_id: i64, user_ids: &[i64]) -> StoreResult<GrantStates> {
-        let distinct: Vec<i64> = user_ids
+    /// The state of each asked grant, in the order asked (`None` where the user never had it),
+    /// as a partner's check needs it: from the grant cache where it has the user (SQLite), else
+    /// from the database.
+    pub async fn grant_states(&self, asked: &[AccessKey]) -> StoreResult<Vec<Option<GrantState>>> {
+        let (mut states, uncached) = match &self.grants {
+            Some(cache) => cache.states(asked),
+            None => (vec![None; asked.len()], (0..asked.len()).collect()),
+        };
+        if uncached.is_empty() {
+            return Ok(states);
+        }
+        let users: Vec<i64> = uncached
             .iter()
-            .copied()
+            .map(|&position| asked[position].user_id)
             .collect::<BTreeSet<i64>>()
             .into_iter()
             .collect();
-        let Some(cache) = &self.grants else {
-            let loaded = self.grants_of_users(&distinct, Some(partner_id)).await?;
-            return Ok(of_partner(
-                partner_id,
-                loaded.iter().map(|(user, grants)| (*user, grants.as_slice())),
-            ));
+        let began = self.grants.as_ref().map(|cache| cache.generation());
+        // What is loaded for the cache must be every grant of the user; without a cache, the
+        // one partner asking (a check asks for its own partner only) is all that is needed.
+        let only_partner = match began {
+            Some(_) => None,
+            None => asked
+                .first()
+                .map(|key| key.partner_id)
+                .filter(|partner_id| asked.iter().all(|key| key.partner_id == *partner_id)),
         };
-        let (cached, missing) = cache.of_partner(partner_id, &distinct);
-        let mut states: GrantStates = cached
-            .into_iter()
-            .map(|(user_id, grant)| ((user_id, grant.category_id, grant.access), grant.state))
-            .collect();
-        if !missing.is_empty() {
-            let began = cache.generation();
-            let loaded = self.grants_of_users(&missing, None).await?;
-            states.extend(of_partner(
-                partner_id,
-                loaded.iter().map(|(user, grants)| (*user, grants.as_slice())),
-            ));
+        let loaded = self.grants_of_users(&users, only_partner).await?;
+        for position in uncached {
+            let key = &asked[position];
+            states[position] = loaded.get(&key.user_id).and_then(|grants| state_of(grants, key));
+        }
+        if let (Some(cache), Some(began)) = (&self.grants, began) {
             cache.fill(began, loaded);
         }
         Ok(states)

@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// How often logged attempts are moved into the table: the most a power cut can lose.
-pub const MOVE_EVERY: Duration = Duration::from_millis(200);
+pub const MOVE_EVERY: Duration = Duration::from_millis(50);
 
 pub struct RefusalLog {
     /// `<store>.refusals.log`; generation `n` is that with `.n` after it.
