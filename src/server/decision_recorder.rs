@@ -216,23 +216,29 @@ impl OwnConnection {
     }
 }
 
-/// Moves logged refused attempts into the table every `MOVE_EVERY`, and once more at stop.
+/// Moves logged refused attempts into the table every `MOVE_EVERY`, and once more at stop, on
+/// a connection of its own.
 async fn move_refusals(store: Store, mut stop: watch::Receiver<bool>) {
+    let mut writer = OwnConnection::new(store.clone(), Record::RefusedAttempts);
     let mut moves = tokio::time::interval(MOVE_EVERY);
     moves.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             biased;
             _ = stop.changed() => break,
-            _ = moves.tick() => {
-                if let Err(error) = store.move_logged_refusals().await {
-                    log_store_error(&error);
-                }
-            }
+            _ = moves.tick() => move_once(&store, &mut writer).await,
         }
     }
-    if let Err(error) = store.move_logged_refusals().await {
-        log_store_error(&error);
+    move_once(&store, &mut writer).await;
+}
+
+async fn move_once(store: &Store, writer: &mut OwnConnection) {
+    let moved = match writer.get().await {
+        Ok(connection) => store.move_logged_refusals_with(connection).await,
+        Err(error) => Err(error),
+    };
+    if let Err(error) = moved {
+        writer.failed(&error);
     }
 }
 

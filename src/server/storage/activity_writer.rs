@@ -13,8 +13,10 @@ use super::sql_lists::{AnyQuery, insert_rows};
 use super::{Engine, Store};
 use sqlx::{Any, AnyConnection, Connection, Executor, Transaction};
 
-/// The writer's own page cache on SQLite (negative: KiB): the counts it upserts are spread
-/// over the whole table, and SQLite's default of 2 MB sends most of them to the kernel.
+/// The writer's own page cache on SQLite (negative: KiB), and pages read through a memory map:
+/// the counts it upserts are spread over the whole table, and the refused attempts it inserts
+/// over a whole index; with SQLite's default of 2 MB most of those pages came from the kernel,
+/// copied at every write (perf: `_copy_to_iter` on top of SQLite's threads).
 const SQLITE_WRITER_SETTINGS: &str = "PRAGMA cache_size = -131072; PRAGMA mmap_size = 1073741824;";
 
 /// What a writer writes.
@@ -43,7 +45,7 @@ impl Store {
             Record::Counts => &self.counts_pool,
         };
         let mut connection = pool.acquire().await?.detach();
-        if self.engine() == Engine::Sqlite && record == Record::Counts {
+        if self.engine() == Engine::Sqlite {
             connection.execute(SQLITE_WRITER_SETTINGS).await?;
         }
         Ok(ActivityWriter {
@@ -75,6 +77,11 @@ pub(super) async fn insert_attempts(
 }
 
 impl ActivityWriter {
+    /// The writer's connection, for the store's own writes of its kind of record.
+    pub(super) fn connection(&mut self) -> &mut AnyConnection {
+        &mut self.connection
+    }
+
     /// On SQLite the write lock is taken at BEGIN, so a transaction never fails half-way when
     /// its first write finds another writer.
     async fn begin(&mut self) -> StoreResult<Transaction<'_, Any>> {

@@ -13,11 +13,12 @@
 //! log is not synced on each write: a power cut can lose the attempts of the last `MOVE_EVERY`.
 
 use super::activity::{AccessKey, RefusedAttempt};
-use super::activity_writer::insert_attempts;
+use super::activity_writer::{ActivityWriter, insert_attempts};
 use super::count_log::{next_generation, open_generation, records_after, remove_through};
 use super::error::{StoreResult, io_error};
 use super::{Engine, Store};
 use crate::domain::access::Access;
+use sqlx::{AnyConnection, Connection};
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -118,7 +119,7 @@ impl Store {
         let moved = u64::try_from(moved).unwrap_or_default();
         let (left, newest) = records_after(&stem, moved, parse_line).await.map_err(io_error)?;
         if newest > moved {
-            self.insert_moved(&left, newest).await?;
+            insert_moved(&mut *self.pool.acquire().await?, &left, newest).await?;
             tracing::info!("Moved {} refused attempts logged by an earlier run", left.len());
         }
         remove_through(&stem, newest).map_err(io_error)?;
@@ -135,6 +136,16 @@ impl Store {
     /// Moves every logged refused attempt into the table. Pages call it before they read
     /// refused attempts, so they see every one a partner has been answered about.
     pub async fn move_logged_refusals(&self) -> StoreResult<()> {
+        self.move_refusals_on(None).await
+    }
+
+    /// The same, on the recorder's own connection (see `activity_writer`): it does all the
+    /// periodic moves, so its page cache keeps the table's and index's pages between them.
+    pub async fn move_logged_refusals_with(&self, writer: &mut ActivityWriter) -> StoreResult<()> {
+        self.move_refusals_on(Some(writer.connection())).await
+    }
+
+    async fn move_refusals_on(&self, connection: Option<&mut AnyConnection>) -> StoreResult<()> {
         let Some(log) = self.refusal_log.get() else {
             return Ok(());
         };
@@ -142,7 +153,14 @@ impl Store {
         let Some((through, attempts)) = log.take().map_err(io_error)? else {
             return Ok(());
         };
-        if let Err(error) = self.insert_moved(&attempts, through).await {
+        let moved = match connection {
+            Some(connection) => insert_moved(connection, &attempts, through).await,
+            None => match self.pool.acquire().await {
+                Ok(mut pooled) => insert_moved(&mut pooled, &attempts, through).await,
+                Err(error) => Err(error.into()),
+            },
+        };
+        if let Err(error) = moved {
             log.put_back(attempts);
             return Err(error);
         }
@@ -152,19 +170,19 @@ impl Store {
         }
         Ok(())
     }
+}
 
-    /// Inserts attempts and raises the moved-through marker, in one transaction on the pool
-    /// (synchronous=FULL: on the disk when it returns).
-    async fn insert_moved(&self, attempts: &[RefusedAttempt], through: u64) -> StoreResult<()> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        insert_attempts(&mut tx, Engine::Sqlite, attempts).await?;
-        sqlx::query("UPDATE refusal_log_moved SET through_generation = $1")
-            .bind(i64::try_from(through).unwrap_or(i64::MAX))
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
+/// Inserts attempts and raises the moved-through marker, in one transaction (synchronous=FULL:
+/// on the disk when it returns).
+async fn insert_moved(connection: &mut AnyConnection, attempts: &[RefusedAttempt], through: u64) -> StoreResult<()> {
+    let mut tx = connection.begin_with("BEGIN IMMEDIATE").await?;
+    insert_attempts(&mut tx, Engine::Sqlite, attempts).await?;
+    sqlx::query("UPDATE refusal_log_moved SET through_generation = $1")
+        .bind(i64::try_from(through).unwrap_or(i64::MAX))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// `user partner category access reason ended-at at`, one line per attempt.
