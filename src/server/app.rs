@@ -68,7 +68,12 @@ impl Application {
             session_idle_ms: i64::from(args.session_idle_minutes) * 60_000,
             https: args.https,
         };
-        let recorder = Arc::new(DecisionRecorder::new(store.clone(), args.record_decisions));
+        let fold_at_keys = usize::try_from(args.fold_at_keys).unwrap_or(usize::MAX);
+        let recorder = Arc::new(DecisionRecorder::new(
+            store.clone(),
+            args.record_decisions,
+            fold_at_keys,
+        ));
         let state = AppState::new(Parts {
             recorder,
             lookups: Arc::default(),

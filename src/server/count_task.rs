@@ -2,7 +2,7 @@
 //!
 //! On a SQLite store in a file, each second's counts are appended to the counts log (a plain
 //! file: only their bytes are written) and kept in memory, where pages read them with the
-//! table; every `FOLD_AT_KEYS` keys, or every `FOLD_AT_LEAST_EVERY`, they are folded into the
+//! table; every `fold_at_keys` keys, or every `FOLD_AT_LEAST_EVERY`, they are folded into the
 //! table in one sorted transaction, beside the per-second appends. Elsewhere (PostgreSQL, whose
 //! instances cannot see each other's memory) each second's counts are added to the table
 //! directly.
@@ -16,10 +16,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-
-/// Keys held in memory before they are folded into the table: about 50 MB. Under the load
-/// benchmark (tens of thousands of new keys a second) that is a fold every ten seconds or so.
-const FOLD_AT_KEYS: usize = 500_000;
 
 /// Folded at least this often, so a quiet store's log stays short.
 const FOLD_AT_LEAST_EVERY: Duration = Duration::from_secs(15 * 60);
@@ -36,6 +32,10 @@ pub(crate) struct CountTask {
     /// swapped in for the next second, so checks never count into freshly mapped pages (a new
     /// table of tens of thousands of keys every second cost every check page faults).
     pub(crate) spare: Tallies,
+    /// Keys held in memory before they are folded into the table (`--fold-at-keys`, 500,000 by
+    /// default: about 50 MB). Under the load benchmark (tens of thousands of new keys a second)
+    /// that is a fold every ten seconds or so.
+    pub(crate) fold_at_keys: usize,
 }
 
 /// Where counts go, decided once the writer's connection is open.
@@ -172,7 +172,8 @@ impl CountTask {
             self.fold_ended(logged).await;
         }
         let keys = logged.recent.current_keys();
-        let due = keys >= FOLD_AT_KEYS || (keys > 0 && (fold_all || logged.last_fold.elapsed() >= FOLD_AT_LEAST_EVERY));
+        let due =
+            keys >= self.fold_at_keys || (keys > 0 && (fold_all || logged.last_fold.elapsed() >= FOLD_AT_LEAST_EVERY));
         if due {
             self.start_fold(logged);
             if fold_all {

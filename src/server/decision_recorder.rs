@@ -85,8 +85,9 @@ pub(crate) fn lock(pending: &Mutex<Tallies>) -> std::sync::MutexGuard<'_, Tallie
 
 impl DecisionRecorder {
     /// `enabled: false` records nothing; the load benchmark uses it to measure what recording
-    /// costs. Must be called inside the Tokio runtime: it starts the writer tasks.
-    pub fn new(store: Store, enabled: bool) -> Self {
+    /// costs. `fold_at_keys`: see `count_task`. Must be called inside the Tokio runtime: it
+    /// starts the writer tasks.
+    pub fn new(store: Store, enabled: bool, fold_at_keys: usize) -> Self {
         let pending = Arc::new(Mutex::new(Tallies::new()));
         let writer = enabled.then(|| {
             let (stop, stopped) = watch::channel(false);
@@ -111,6 +112,7 @@ impl DecisionRecorder {
                 writer: OwnConnection::new(store, Record::Counts),
                 pending: pending.clone(),
                 spare: Tallies::new(),
+                fold_at_keys,
             };
             Writer {
                 refusals,

@@ -9,8 +9,14 @@ use who_can_see::server::demo::add_demo_user;
 
 /// Starts the real binary on a free port and returns it with its address.
 fn start_server(database_url: &str) -> (Child, String) {
+    start_server_with(database_url, &[])
+}
+
+/// The same, with settings of its own.
+fn start_server_with(database_url: &str, settings: &[(&str, &str)]) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_who-can-see"))
         .arg("serve")
+        .envs(settings.iter().copied())
         .env("DATABASE_URL", database_url)
         .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
         .env("LEPTOS_SITE_ROOT", "target/site")
@@ -218,5 +224,69 @@ async fn refused_attempts_survive_sigkill_and_counts_lose_at_most_a_second() {
         .map(|u| u.allowed_since)
         .sum();
     assert_eq!(netflix_uses, 20, "counts older than a second were already written");
+    store.close().await;
+}
+
+/// A fold of the logged counts into the table takes seconds under load, or waits for the
+/// table's write lock; each second's counts still reach the log meanwhile, so a crash during a
+/// fold also loses at most the last second of them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn counts_keep_reaching_the_log_while_a_fold_waits() {
+    use sqlx::{Connection, Executor};
+    let folder = TempSqliteFolder::new();
+    let url = folder.url();
+    let store = folder.migrated_store().await;
+    let handle = add_demo_user(&store, "fold@example.test", "fold-password-1", "Fold")
+        .await
+        .unwrap();
+    let user = store.user_id_by_handle(&handle).await.unwrap().unwrap();
+    // Every counted key is due for a fold at the next second.
+    let (mut server, address) = start_server_with(&url, &[("WCS_FOLD_AT_KEYS", "1")]);
+    let client = reqwest::Client::new();
+    let ask_netflix = || {
+        client
+            .post(format!("{address}/api/v1/check"))
+            .bearer_auth("demo-key-netflix")
+            .json(&serde_json::json!({"user": handle, "category": "messages", "access": "read"}))
+            .send()
+    };
+    // Once the count task has opened its log, the counts table's write lock is taken from
+    // here, as a long fold's other writer would hold it: the fold of the first checks waits.
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    let counts_file = folder.store_file().with_extension("counts.db");
+    let mut holder = sqlx::sqlite::SqliteConnection::connect(&format!("sqlite://{}", counts_file.display()))
+        .await
+        .unwrap();
+    holder.execute("BEGIN IMMEDIATE").await.unwrap();
+    for _ in 0..20 {
+        assert_eq!(ask_netflix().await.unwrap().status(), 200);
+    }
+    // Logged at the next second, and their fold starts and waits for the lock.
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    for _ in 0..10 {
+        assert_eq!(ask_netflix().await.unwrap().status(), 200);
+    }
+    // Logged at the next second too, though the fold still waits (for up to SQLite's busy
+    // timeout, five seconds, which this stays well within).
+    tokio::time::sleep(std::time::Duration::from_millis(2_000)).await;
+    server.kill().unwrap();
+    server.wait().unwrap();
+    holder.execute("ROLLBACK").await.unwrap();
+    holder.close().await.unwrap();
+
+    // What the next start does first: fold into the table what the killed server logged.
+    let mut writer = store
+        .activity_writer(who_can_see::server::storage::activity_writer::Record::Counts)
+        .await
+        .unwrap();
+    assert!(store.open_count_log(&mut writer).await.unwrap().is_some());
+    let netflix_uses: i64 = store
+        .access_use_of_user(user, 0)
+        .await
+        .unwrap()
+        .iter()
+        .map(|u| u.allowed_since)
+        .sum();
+    assert_eq!(netflix_uses, 30, "the checks made while a fold waited were logged too");
     store.close().await;
 }
