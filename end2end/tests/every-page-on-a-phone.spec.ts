@@ -96,7 +96,11 @@ test('the support console and a case fit a phone, and a case opens with the keyb
   await expectVisibleFocus(openPermissions, `"Open ${caller.name}'s permissions"`);
   await page.keyboard.press('Enter');
   await expect(heading(page, `${caller.name}'s permissions`)).toBeVisible();
-  await expectFitsAPhone(page, 'an opened case');
+  // The page as it first shows, with its longest line: the notice of what the button did.
+  await expect(page.getByRole('status')).toHaveText(
+    `Opened ${caller.name}'s permissions. This look is recorded, and ${caller.name} will see it in their history.`,
+  );
+  await expectFitsAPhone(page, 'an opened case, with its notice');
 });
 
 test('the partner catalog fits a phone', async ({ page }) => {
