@@ -6,6 +6,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use who_can_see::server::demo::add_demo_user;
+use who_can_see::server::storage::Store;
 
 /// Starts the real binary on a free port and returns it with its address.
 fn start_server(database_url: &str) -> (Child, String) {
@@ -155,6 +156,47 @@ async fn every_acknowledged_revocation_survives_sigkill() {
     store.close().await;
 }
 
+/// A store in `folder` with one demo user: the store, the user's handle and id.
+async fn store_with_user(folder: &TempSqliteFolder, email: &str, name: &str) -> (Store, String, i64) {
+    let store = folder.migrated_store().await;
+    let handle = add_demo_user(&store, email, "durable-password-1", name).await.unwrap();
+    let user = store.user_id_by_handle(&handle).await.unwrap().unwrap();
+    (store, handle, user)
+}
+
+/// Asks the server at `address` whether `partner` may read `handle`'s messages; the status.
+async fn ask_read_messages(client: &reqwest::Client, address: &str, partner: &str, handle: &str) -> u16 {
+    client
+        .post(format!("{address}/api/v1/check"))
+        .bearer_auth(format!("demo-key-{partner}"))
+        .json(&serde_json::json!({"user": handle, "category": "messages", "access": "read"}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// What the next start does first: folds into the table the counts a killed server logged.
+async fn fold_logged_counts(store: &Store) {
+    let mut writer = store
+        .activity_writer(who_can_see::server::storage::activity_writer::Record::Counts)
+        .await
+        .unwrap();
+    assert!(store.open_count_log(&mut writer).await.unwrap().is_some());
+}
+
+/// Allowed uses of `user`'s data on record, all partners together.
+async fn allowed_uses(store: &Store, user: i64) -> i64 {
+    store
+        .access_use_of_user(user, 0)
+        .await
+        .unwrap()
+        .iter()
+        .map(|u| u.allowed_since)
+        .sum()
+}
+
 /// Decision records and a crash: every refused attempt on a withdrawn grant was written before
 /// its answer, so none is lost; allowed decisions are counted in memory and written every
 /// second, so a crash loses at most the last second of them.
@@ -164,11 +206,7 @@ async fn refused_attempts_survive_sigkill_and_counts_lose_at_most_a_second() {
     use who_can_see::server::storage::grants::Actor;
     let folder = TempSqliteFolder::new();
     let url = folder.url();
-    let store = folder.migrated_store().await;
-    let handle = add_demo_user(&store, "crash@example.test", "crash-password-1", "Crash")
-        .await
-        .unwrap();
-    let user = store.user_id_by_handle(&handle).await.unwrap().unwrap();
+    let (store, handle, user) = store_with_user(&folder, "crash@example.test", "Crash").await;
     let spotify_read = store
         .grants_of_user(user)
         .await
@@ -184,31 +222,20 @@ async fn refused_attempts_survive_sigkill_and_counts_lose_at_most_a_second() {
 
     let (mut server, address) = start_server(&url);
     let client = reqwest::Client::new();
-    let ask = |partner: &'static str| {
-        client
-            .post(format!("{address}/api/v1/check"))
-            .bearer_auth(format!("demo-key-{partner}"))
-            .json(&serde_json::json!({"user": handle, "category": "messages", "access": "read"}))
-            .send()
-    };
+    let ask = |partner: &'static str| ask_read_messages(&client, &address, partner, &handle);
     for _ in 0..20 {
-        assert_eq!(ask("spotify").await.unwrap().status(), 200);
-        assert_eq!(ask("netflix").await.unwrap().status(), 200);
+        assert_eq!(ask("spotify").await, 200);
+        assert_eq!(ask("netflix").await, 200);
     }
     // Longer than the recorder's flush interval: the 20 allowed checks are written by now.
     tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
     for _ in 0..10 {
-        assert_eq!(ask("spotify").await.unwrap().status(), 200);
+        assert_eq!(ask("spotify").await, 200);
     }
     server.kill().unwrap();
     server.wait().unwrap();
 
-    // What the next start does first: fold into the table what the killed server logged.
-    let mut writer = store
-        .activity_writer(who_can_see::server::storage::activity_writer::Record::Counts)
-        .await
-        .unwrap();
-    assert!(store.open_count_log(&mut writer).await.unwrap().is_some());
+    fold_logged_counts(&store).await;
     store.open_refusal_log().await.unwrap();
     let refused = store.refused_attempts_of_user(user, 0).await.unwrap();
     assert_eq!(
@@ -216,14 +243,11 @@ async fn refused_attempts_survive_sigkill_and_counts_lose_at_most_a_second() {
         30,
         "every refused attempt that was answered is on record"
     );
-    let netflix_uses: i64 = store
-        .access_use_of_user(user, 0)
-        .await
-        .unwrap()
-        .iter()
-        .map(|u| u.allowed_since)
-        .sum();
-    assert_eq!(netflix_uses, 20, "counts older than a second were already written");
+    assert_eq!(
+        allowed_uses(&store, user).await,
+        20,
+        "counts older than a second were already written"
+    );
     store.close().await;
 }
 
@@ -235,21 +259,11 @@ async fn counts_keep_reaching_the_log_while_a_fold_waits() {
     use sqlx::{Connection, Executor};
     let folder = TempSqliteFolder::new();
     let url = folder.url();
-    let store = folder.migrated_store().await;
-    let handle = add_demo_user(&store, "fold@example.test", "fold-password-1", "Fold")
-        .await
-        .unwrap();
-    let user = store.user_id_by_handle(&handle).await.unwrap().unwrap();
+    let (store, handle, user) = store_with_user(&folder, "fold@example.test", "Fold").await;
     // Every counted key is due for a fold at the next second.
     let (mut server, address) = start_server_with(&url, &[("WCS_FOLD_AT_KEYS", "1")]);
     let client = reqwest::Client::new();
-    let ask_netflix = || {
-        client
-            .post(format!("{address}/api/v1/check"))
-            .bearer_auth("demo-key-netflix")
-            .json(&serde_json::json!({"user": handle, "category": "messages", "access": "read"}))
-            .send()
-    };
+    let ask_netflix = || ask_read_messages(&client, &address, "netflix", &handle);
     // Once the count task has opened its log, the counts table's write lock is taken from
     // here, as a long fold's other writer would hold it: the fold of the first checks waits.
     tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
@@ -259,12 +273,12 @@ async fn counts_keep_reaching_the_log_while_a_fold_waits() {
         .unwrap();
     holder.execute("BEGIN IMMEDIATE").await.unwrap();
     for _ in 0..20 {
-        assert_eq!(ask_netflix().await.unwrap().status(), 200);
+        assert_eq!(ask_netflix().await, 200);
     }
     // Logged at the next second, and their fold starts and waits for the lock.
     tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
     for _ in 0..10 {
-        assert_eq!(ask_netflix().await.unwrap().status(), 200);
+        assert_eq!(ask_netflix().await, 200);
     }
     // Logged at the next second too, though the fold still waits (for up to SQLite's busy
     // timeout, five seconds, which this stays well within).
@@ -274,19 +288,28 @@ async fn counts_keep_reaching_the_log_while_a_fold_waits() {
     holder.execute("ROLLBACK").await.unwrap();
     holder.close().await.unwrap();
 
-    // What the next start does first: fold into the table what the killed server logged.
-    let mut writer = store
-        .activity_writer(who_can_see::server::storage::activity_writer::Record::Counts)
-        .await
-        .unwrap();
-    assert!(store.open_count_log(&mut writer).await.unwrap().is_some());
-    let netflix_uses: i64 = store
-        .access_use_of_user(user, 0)
-        .await
-        .unwrap()
-        .iter()
-        .map(|u| u.allowed_since)
-        .sum();
-    assert_eq!(netflix_uses, 30, "the checks made while a fold waited were logged too");
+    fold_logged_counts(&store).await;
+    assert_eq!(
+        allowed_uses(&store, user).await,
+        30,
+        "the checks made while a fold waited were logged too"
+    );
     store.close().await;
+}
+
+/// A fold threshold of no keys is refused before anything is opened, with the setting named.
+#[test]
+fn a_fold_threshold_of_zero_is_refused_and_touches_nothing() {
+    let folder = TempSqliteFolder::new();
+    let output = Command::new(env!("CARGO_BIN_EXE_who-can-see"))
+        .arg("serve")
+        .env("DATABASE_URL", folder.url())
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("WCS_FOLD_AT_KEYS", "0")
+        .output()
+        .expect("the binary runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--fold-at-keys"), "{stderr}");
+    assert!(!folder.store_file().exists(), "no store was created");
 }
