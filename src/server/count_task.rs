@@ -7,10 +7,10 @@
 //! instances cannot see each other's memory) each second's counts are added to the table
 //! directly.
 
-use crate::server::decision_recorder::{FLUSH_EVERY, OwnConnection, Tallies, lock};
+use crate::server::decision_recorder::{FLUSH_EVERY, OwnConnection, Pending, Tallies, lock, tallied};
 use crate::server::storage::activity_writer::Record;
 use crate::server::storage::count_log::{CountLog, CountedHour, remove_through};
-use crate::server::storage::recent_counts::{ByUser, RecentCounts, add_tally, sort_for_fold, sorted_by_key};
+use crate::server::storage::recent_counts::{ByUser, RecentCounts, sort_for_fold, sorted_by_key};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -27,11 +27,15 @@ const PAUSE_BETWEEN_SLICES: Duration = Duration::from_millis(3);
 
 pub(crate) struct CountTask {
     pub(crate) writer: OwnConnection,
-    pub(crate) pending: Arc<Mutex<Tallies>>,
-    /// The table checks counted into the second before last, emptied but with its memory kept:
-    /// swapped in for the next second, so checks never count into freshly mapped pages (a new
-    /// table of tens of thousands of keys every second cost every check page faults).
-    pub(crate) spare: Tallies,
+    pub(crate) pending: Arc<Mutex<Pending>>,
+    /// The list checks appended to the second before last, emptied but with its memory kept:
+    /// swapped in for the next second, so checks never write into freshly mapped pages (new
+    /// memory for tens of thousands of decisions every second cost every check page faults).
+    pub(crate) spare: Pending,
+    /// Where a second's decisions are added up, its memory kept from second to second.
+    pub(crate) tallies: Tallies,
+    /// Counts a write failed to take, added to the next second's.
+    pub(crate) unwritten: Vec<CountedHour>,
     /// Keys held in memory before they are folded into the table (`--fold-at-keys`, 500,000 by
     /// default: about 50 MB). Under the load benchmark (tens of thousands of new keys a second)
     /// that is a fold every ten seconds or so.
@@ -81,7 +85,7 @@ impl CountTask {
         if sink.is_none() {
             match self.open_sink().await {
                 Some(opened) => *sink = Some(opened),
-                None => return keep_for_next_try(&self.pending, &drained(&mut self.spare)),
+                None => return self.keep_for_next_try(),
             }
         }
         match sink {
@@ -90,24 +94,38 @@ impl CountTask {
         }
     }
 
-    /// Runs `work` on last second's counts on a blocking thread, and takes the emptied table
-    /// back. Under load a second holds tens of thousands of counts: draining, writing and
-    /// indexing them takes milliseconds, which on a thread that serves checks held up every check
-    /// queued behind it (measured with one worker: the check's p99 went from 7-8 ms to 3-4 ms
-    /// once this moved off it).
+    /// Whether last second's decisions, or counts a write failed to take, wait to be written.
+    fn anything_to_write(&self) -> bool {
+        !self.spare.is_empty() || !self.unwritten.is_empty()
+    }
+
+    /// Adds up last second's decisions on a blocking thread, runs `work` on the counts there,
+    /// and takes the emptied memory back. Under load a second holds tens of thousands of
+    /// decisions: adding them up, writing and indexing them takes milliseconds, which on a thread
+    /// that serves checks held up every check queued behind it (measured with one worker: the
+    /// check's p99 went from 7-8 ms to 3-4 ms once this moved off it).
     async fn off_the_serving_threads<T: Send + 'static>(
         &mut self,
         work: impl FnOnce(Vec<CountedHour>) -> T + Send + 'static,
     ) -> Option<T> {
-        let mut counted = std::mem::take(&mut self.spare);
-        let (emptied, result) = tokio::task::spawn_blocking(move || {
-            let result = work(drained(&mut counted));
-            (counted, result)
+        let mut decisions = std::mem::take(&mut self.spare);
+        let mut tallies = std::mem::take(&mut self.tallies);
+        let unwritten = std::mem::take(&mut self.unwritten);
+        let (decisions, tallies, result) = tokio::task::spawn_blocking(move || {
+            let result = work(tallied(&mut decisions, unwritten, &mut tallies));
+            (decisions, tallies, result)
         })
         .await
         .ok()?;
-        self.spare = emptied;
+        self.spare = decisions;
+        self.tallies = tallies;
         Some(result)
+    }
+
+    /// Keeps last second's decisions, added up, for the next write.
+    fn keep_for_next_try(&mut self) {
+        let unwritten = std::mem::take(&mut self.unwritten);
+        self.unwritten = tallied(&mut self.spare, unwritten, &mut self.tallies);
     }
 
     async fn open_sink(&mut self) -> Option<Sink> {
@@ -135,9 +153,9 @@ impl CountTask {
     }
 
     async fn log_and_fold(&mut self, logged: &mut LoggedCounts, fold_all: bool) {
-        if !self.spare.is_empty() {
+        if self.anything_to_write() {
             let Some(mut log) = logged.log.take() else {
-                return keep_for_next_try(&self.pending, &drained(&mut self.spare));
+                return self.keep_for_next_try();
             };
             let recent = logged.recent.clone();
             let appended = self
@@ -161,7 +179,8 @@ impl CountTask {
             logged.log = Some(log);
             if let Some((error, counts)) = unwritten {
                 tracing::error!(%error, "Failed to append to the decision counts log; trying again in a second");
-                return keep_for_next_try(&self.pending, &counts);
+                self.unwritten = counts;
+                return;
             }
         }
         if let Some(running) = &logged.folding {
@@ -224,7 +243,7 @@ impl CountTask {
     /// Adds the counts to the table, sorted by key (so each page is written about once a
     /// second), in paced slices; what fails is kept for the next try.
     async fn add_to_table(&mut self) {
-        if self.spare.is_empty() {
+        if !self.anything_to_write() {
             return;
         }
         let sorted = self
@@ -249,7 +268,8 @@ impl CountTask {
             };
             if let Err(error) = written {
                 self.writer.failed(&error);
-                return keep_for_next_try(&self.pending, &counts[done * COUNTS_PER_SLICE..]);
+                self.unwritten = counts[done * COUNTS_PER_SLICE..].to_vec();
+                return;
             }
         }
     }
@@ -282,16 +302,4 @@ async fn fold(
         tracing::warn!(%error, "Failed to remove folded decision counts logs");
     }
     (writer, true)
-}
-
-/// Empties a table of counts into a list, keeping the table's memory.
-fn drained(counted: &mut Tallies) -> Vec<CountedHour> {
-    counted.drain().map(|((key, hour), tally)| (key, hour, tally)).collect()
-}
-
-fn keep_for_next_try(pending: &Mutex<Tallies>, unwritten: &[CountedHour]) {
-    let mut pending = lock(pending);
-    for (key, hour, tally) in unwritten {
-        add_tally(pending.entry((*key, *hour)).or_default(), tally);
-    }
 }

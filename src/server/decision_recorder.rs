@@ -18,7 +18,9 @@ use crate::server::error::log_store_error;
 use crate::server::storage::Store;
 use crate::server::storage::activity::{AccessKey, HourTally, RefusedAttempt};
 use crate::server::storage::activity_writer::{ActivityWriter, Record};
+use crate::server::storage::count_log::CountedHour;
 use crate::server::storage::error::{StoreError, StoreResult};
+use crate::server::storage::recent_counts::add_tally;
 use crate::server::storage::refusal_log::{MOVE_EVERY, RefusalLog};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -36,8 +38,39 @@ const MOST_PER_COMMIT: usize = 1_000;
 
 pub(crate) type Tallies = HashMap<(AccessKey, i64), HourTally>;
 
+/// A decision to count: allowed, or a denial of what was never granted.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Counted {
+    key: AccessKey,
+    at: i64,
+    allowed: bool,
+}
+
+/// Decisions counted since the count task last took them, in the order made. A check only
+/// appends here (memory it writes in sequence); adding them up per key and hour, a table lookup
+/// in cold memory per decision, is the count task's work, on a thread that serves no checks.
+pub(crate) type Pending = Vec<Counted>;
+
+/// Adds up `decisions` and `unwritten` (counts a write failed to take) into one count per key
+/// and hour, emptying both; `decisions` and `tallies` keep their memory for the next second.
+pub(crate) fn tallied(decisions: &mut Pending, unwritten: Vec<CountedHour>, tallies: &mut Tallies) -> Vec<CountedHour> {
+    for (key, hour_start, tally) in unwritten {
+        add_tally(tallies.entry((key, hour_start)).or_default(), &tally);
+    }
+    for Counted { key, at, allowed } in decisions.drain(..) {
+        let tally = tallies.entry((key, at - at.rem_euclid(HOUR_MS))).or_default();
+        if allowed {
+            tally.allowed += 1;
+            tally.last_allowed_at = tally.last_allowed_at.max(Some(at));
+        } else {
+            tally.denied += 1;
+        }
+    }
+    tallies.drain().map(|((key, hour), tally)| (key, hour, tally)).collect()
+}
+
 pub struct DecisionRecorder {
-    pending: Arc<Mutex<Tallies>>,
+    pending: Arc<Mutex<Pending>>,
     /// `None` when recording is off.
     writer: Option<Writer>,
 }
@@ -79,7 +112,7 @@ fn refused(decision: &Decision) -> Option<(&'static str, i64)> {
     }
 }
 
-pub(crate) fn lock(pending: &Mutex<Tallies>) -> std::sync::MutexGuard<'_, Tallies> {
+pub(crate) fn lock(pending: &Mutex<Pending>) -> std::sync::MutexGuard<'_, Pending> {
     pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
@@ -88,7 +121,7 @@ impl DecisionRecorder {
     /// costs. `fold_at_keys`: see `count_task`. Must be called inside the Tokio runtime: it
     /// starts the writer tasks.
     pub fn new(store: Store, enabled: bool, fold_at_keys: usize) -> Self {
-        let pending = Arc::new(Mutex::new(Tallies::new()));
+        let pending = Arc::new(Mutex::new(Pending::new()));
         let writer = enabled.then(|| {
             let (stop, stopped) = watch::channel(false);
             let (refusals, refusal_task) = match store.refusal_log() {
@@ -111,7 +144,9 @@ impl DecisionRecorder {
             let count_task = CountTask {
                 writer: OwnConnection::new(store, Record::Counts),
                 pending: pending.clone(),
-                spare: Tallies::new(),
+                spare: Pending::new(),
+                tallies: Tallies::new(),
+                unwritten: Vec::new(),
                 fold_at_keys,
             };
             Writer {
@@ -156,17 +191,13 @@ impl DecisionRecorder {
                 }
             }
         }
-        let hour_start = at - at.rem_euclid(HOUR_MS);
         let mut pending = lock(&self.pending);
         for (key, decision) in decisions.iter().filter(|(_, d)| refused(d).is_none()) {
-            let tally = pending.entry((*key, hour_start)).or_default();
-            match decision {
-                Decision::Allow => {
-                    tally.allowed += 1;
-                    tally.last_allowed_at = tally.last_allowed_at.max(Some(at));
-                }
-                Decision::Deny { .. } => tally.denied += 1,
-            }
+            pending.push(Counted {
+                key: *key,
+                at,
+                allowed: *decision == Decision::Allow,
+            });
         }
         Ok(())
     }
@@ -288,5 +319,65 @@ impl RefusalTask {
         for waiter in batch {
             let _ = waiter.committed.send(written.is_ok());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::access::Access;
+
+    fn key(user_id: i64) -> AccessKey {
+        AccessKey {
+            user_id,
+            partner_id: 2,
+            category_id: 3,
+            access: Access::Read,
+        }
+    }
+
+    #[test]
+    fn decisions_add_up_per_key_and_hour_with_what_a_write_failed_to_take() {
+        let counted = |user_id, at, allowed| Counted {
+            key: key(user_id),
+            at,
+            allowed,
+        };
+        let mut decisions = vec![
+            counted(1, HOUR_MS + 5, true),
+            counted(1, HOUR_MS + 9, true),
+            counted(1, HOUR_MS + 7, false),
+            counted(1, 2 * HOUR_MS, true),
+            counted(2, HOUR_MS + 1, false),
+        ];
+        let unwritten = vec![(
+            key(1),
+            HOUR_MS,
+            HourTally {
+                allowed: 10,
+                denied: 1,
+                last_allowed_at: Some(HOUR_MS + 20),
+            },
+        )];
+        let mut tallies = Tallies::new();
+        let mut counts = tallied(&mut decisions, unwritten, &mut tallies);
+        counts.sort_by_key(|(key, hour, _)| (*key, *hour));
+        let tally = |allowed, denied, last_allowed_at| HourTally {
+            allowed,
+            denied,
+            last_allowed_at,
+        };
+        assert_eq!(
+            counts,
+            vec![
+                (key(1), HOUR_MS, tally(12, 2, Some(HOUR_MS + 20))),
+                (key(1), 2 * HOUR_MS, tally(1, 0, Some(2 * HOUR_MS))),
+                (key(2), HOUR_MS, tally(0, 1, None)),
+            ]
+        );
+        assert!(
+            decisions.is_empty() && tallies.is_empty(),
+            "both emptied for the next second"
+        );
     }
 }

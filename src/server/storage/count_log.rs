@@ -25,6 +25,8 @@ pub struct CountLog {
     stem: PathBuf,
     generation: u64,
     file: File,
+    /// The text of one append, its memory kept for the next (a second's worth is megabytes).
+    text: String,
 }
 
 /// The log's name beside the store file `consent.db`: `consent.counts.log`.
@@ -109,7 +111,12 @@ impl CountLog {
     pub fn open(stem: PathBuf, after: u64) -> std::io::Result<Self> {
         let generation = next_generation(&stem, after)?;
         let file = open_generation(&stem, generation)?;
-        Ok(CountLog { stem, generation, file })
+        Ok(CountLog {
+            stem,
+            generation,
+            file,
+            text: String::new(),
+        })
     }
 
     pub fn stem(&self) -> &Path {
@@ -118,11 +125,11 @@ impl CountLog {
 
     /// Appends counts in one write, handed to the operating system before this returns.
     pub fn append(&mut self, counts: &[CountedHour]) -> std::io::Result<()> {
-        let mut text = String::with_capacity(counts.len() * 48);
+        self.text.clear();
         for counted in counts {
-            write_line(&mut text, counted);
+            write_line(&mut self.text, counted);
         }
-        self.file.write_all(text.as_bytes())
+        self.file.write_all(self.text.as_bytes())
     }
 
     /// Ends the current generation and starts the next; returns the one ended.
@@ -144,12 +151,9 @@ pub(super) fn open_generation(stem: &Path, generation: u64) -> std::io::Result<F
 /// `user partner category access hour allowed denied last-allowed-or-dash`, one line per key.
 fn write_line(text: &mut String, (key, hour_start, tally): &CountedHour) {
     use std::fmt::Write as _;
-    let last = tally
-        .last_allowed_at
-        .map_or_else(|| "-".to_owned(), |at| at.to_string());
-    let _ = writeln!(
+    let _ = write!(
         text,
-        "{} {} {} {} {hour_start} {} {} {last}",
+        "{} {} {} {} {hour_start} {} {} ",
         key.user_id,
         key.partner_id,
         key.category_id,
@@ -157,6 +161,10 @@ fn write_line(text: &mut String, (key, hour_start, tally): &CountedHour) {
         tally.allowed,
         tally.denied
     );
+    let _ = match tally.last_allowed_at {
+        Some(at) => writeln!(text, "{at}"),
+        None => writeln!(text, "-"),
+    };
 }
 
 pub(super) fn parse_line(line: &str) -> Option<CountedHour> {
