@@ -5,9 +5,9 @@
 //! crash loses at most the last second of those counts. A denial of something the user took
 //! back, or that ran out, is on record before the partner gets its answer: a crash of the app
 //! loses none of those. On a SQLite store in a file the request appends it to the store's
-//! refused-attempt log itself (see `storage::refusal_log`), moved into the table every
-//! `MOVE_EVERY` (only a power cut could lose the last such moment); elsewhere it is
-//! group-committed to the table by a writer task of its own.
+//! refused-attempt log itself (see `storage::refusal_log`), synced to the disk every
+//! `SYNC_EVERY` (only a power cut could lose the last such moment) and moved into the table in
+//! large batches; elsewhere it is group-committed to the table by a writer task of its own.
 //!
 //! The counts are written by another task on a connection of its own. On SQLite the counts live
 //! in a file of their own, so writing them never holds up a refused attempt.
@@ -21,10 +21,10 @@ use crate::server::storage::activity_writer::{ActivityWriter, Record};
 use crate::server::storage::count_log::CountedHour;
 use crate::server::storage::error::{StoreError, StoreResult};
 use crate::server::storage::recent_counts::add_tally;
-use crate::server::storage::refusal_log::{MOVE_EVERY, RefusalLog};
+use crate::server::storage::refusal_log::{MOVE_AT_ATTEMPTS, MOVE_AT_LEAST_EVERY, RefusalLog, SYNC_EVERY};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
@@ -127,7 +127,7 @@ impl DecisionRecorder {
             let (refusals, refusal_task) = match store.refusal_log() {
                 Some(log) => (
                     RefusalSink::Log(log.clone()),
-                    tokio::spawn(move_refusals(store.clone(), stopped.clone())),
+                    tokio::spawn(move_refusals(store.clone(), log.clone(), stopped.clone())),
                 ),
                 None => {
                     let (refusals, queue) = mpsc::unbounded_channel();
@@ -249,20 +249,43 @@ impl OwnConnection {
     }
 }
 
-/// Moves logged refused attempts into the table every `MOVE_EVERY`, and once more at stop, on
+/// Syncs the refused-attempt log every `SYNC_EVERY` and moves its attempts into the table when
+/// `MOVE_AT_ATTEMPTS` are waiting or `MOVE_AT_LEAST_EVERY` has passed, and once more at stop, on
 /// a connection of its own.
-async fn move_refusals(store: Store, mut stop: watch::Receiver<bool>) {
+async fn move_refusals(store: Store, log: Arc<RefusalLog>, mut stop: watch::Receiver<bool>) {
     let mut writer = OwnConnection::new(store.clone(), Record::RefusedAttempts);
-    let mut moves = tokio::time::interval(MOVE_EVERY);
-    moves.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut ticks = tokio::time::interval(SYNC_EVERY);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_move = Instant::now();
     loop {
         tokio::select! {
             biased;
             _ = stop.changed() => break,
-            _ = moves.tick() => move_once(&store, &mut writer).await,
+            _ = ticks.tick() => {
+                sync_log(&log).await;
+                if log.unmoved() >= MOVE_AT_ATTEMPTS || last_move.elapsed() >= MOVE_AT_LEAST_EVERY {
+                    move_once(&store, &mut writer).await;
+                    last_move = Instant::now();
+                }
+            }
         }
     }
     move_once(&store, &mut writer).await;
+}
+
+/// Syncs what the log's current generation was given since the last sync, on a blocking thread.
+async fn sync_log(log: &RefusalLog) {
+    let synced = match log.to_sync() {
+        Ok(None) => return,
+        Ok(Some(file)) => tokio::task::spawn_blocking(move || file.sync_data())
+            .await
+            .unwrap_or_else(|panicked| Err(std::io::Error::other(panicked))),
+        Err(error) => Err(error),
+    };
+    if let Err(error) = synced {
+        // Still logged, and synced with the table at the next move.
+        tracing::error!(%error, "Failed to sync the refused-attempt log");
+    }
 }
 
 async fn move_once(store: &Store, writer: &mut OwnConnection) {
