@@ -312,11 +312,17 @@ mod tests {
         }
     }
 
-    #[test]
-    fn attempts_come_back_as_written_and_a_torn_line_is_skipped() {
-        let folder = std::env::temp_dir().join(format!("wcs-refusal-log-{}", std::process::id()));
+    /// An empty folder of this test's own under the system's temporary folder.
+    fn fresh_folder(name: &str) -> std::path::PathBuf {
+        let folder = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&folder);
         std::fs::create_dir_all(&folder).unwrap();
+        folder
+    }
+
+    #[test]
+    fn attempts_come_back_as_written_and_a_torn_line_is_skipped() {
+        let folder = fresh_folder("wcs-refusal-log");
         let stem = refusal_log_stem(&folder.join("consent.db"));
         let log = RefusalLog::open(stem.clone(), 0).unwrap();
         let written = vec![attempt(1, "withdrawn", 5_000), attempt(2, "expired", 6_000)];
@@ -334,9 +340,7 @@ mod tests {
 
     #[test]
     fn the_log_is_handed_out_to_sync_once_per_write() {
-        let folder = std::env::temp_dir().join(format!("wcs-refusal-sync-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&folder);
-        std::fs::create_dir_all(&folder).unwrap();
+        let folder = fresh_folder("wcs-refusal-sync");
         let log = RefusalLog::open(refusal_log_stem(&folder.join("consent.db")), 0).unwrap();
         assert!(log.to_sync().unwrap().is_none(), "nothing written, nothing to sync");
         log.append(&[attempt(1, "revoked", 1), attempt(2, "revoked", 2)])
@@ -353,9 +357,7 @@ mod tests {
 
     #[test]
     fn a_failed_move_keeps_its_attempts_before_newer_ones() {
-        let folder = std::env::temp_dir().join(format!("wcs-refusal-put-back-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&folder);
-        std::fs::create_dir_all(&folder).unwrap();
+        let folder = fresh_folder("wcs-refusal-put-back");
         let log = RefusalLog::open(refusal_log_stem(&folder.join("consent.db")), 0).unwrap();
         log.append(&[attempt(1, "revoked", 1)]).unwrap();
         let (_, taken) = log.take().unwrap().unwrap();
