@@ -5,6 +5,7 @@ pub mod admin;
 pub mod admin_key_page;
 pub mod app;
 pub mod auth;
+pub mod background_thread;
 pub mod bench;
 pub mod bench_floor;
 pub mod body_limit;

@@ -7,10 +7,11 @@
 //! instances cannot see each other's memory) each second's counts are added to the table
 //! directly.
 
-use crate::server::decision_recorder::{FLUSH_EVERY, OwnConnection, Pending, Tallies, lock, tallied};
+use crate::server::background_thread::BackgroundThread;
+use crate::server::decision_recorder::{FLUSH_EVERY, OwnConnection, Pending, lock, tallied};
 use crate::server::storage::activity_writer::Record;
 use crate::server::storage::count_log::{CountLog, CountedHour, remove_through};
-use crate::server::storage::recent_counts::{ByUser, RecentCounts, sort_for_fold, sorted_by_key};
+use crate::server::storage::recent_counts::{Batches, RecentCounts};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -32,14 +33,17 @@ pub(crate) struct CountTask {
     /// swapped in for the next second, so checks never write into freshly mapped pages (new
     /// memory for tens of thousands of decisions every second cost every check page faults).
     pub(crate) spare: Pending,
-    /// Where a second's decisions are added up, its memory kept from second to second.
-    pub(crate) tallies: Tallies,
+    /// A second's decisions added up, its memory kept from second to second.
+    pub(crate) counts: Vec<CountedHour>,
     /// Counts a write failed to take, added to the next second's.
     pub(crate) unwritten: Vec<CountedHour>,
-    /// Keys held in memory before they are folded into the table (`--fold-at-keys`, 500,000 by
-    /// default: about 50 MB). Under the load benchmark (tens of thousands of new keys a second)
-    /// that is a fold every ten seconds or so.
+    /// Counts held in memory before they are folded into the table (`--fold-at-keys`, 500,000
+    /// by default: 36 MB, twice over, and as much again to sort a fold). A key counted in several
+    /// seconds is held once for each. Under the load benchmark (tens of thousands of counts a
+    /// second) that is a fold every few seconds.
     pub(crate) fold_at_keys: usize,
+    /// Where a second's decisions are added up and logged, and a fold's counts sorted.
+    pub(crate) background: BackgroundThread,
 }
 
 /// Where counts go, decided once the writer's connection is open.
@@ -56,8 +60,10 @@ struct LoggedCounts {
     /// The fold under way, if any. It runs beside the count task, with the writer's connection,
     /// so each second's counts still reach the log while it works: under load a fold takes
     /// seconds, and a crash must not lose more than the last second of counts. It hands the
-    /// connection back, and whether it folded.
-    folding: Option<JoinHandle<(OwnConnection, bool)>>,
+    /// connection back, whether it folded, and the memory it sorted the counts in.
+    folding: Option<JoinHandle<(OwnConnection, bool, Vec<CountedHour>)>>,
+    /// Where the next fold sorts its counts, the last fold's memory.
+    fold_buffer: Vec<CountedHour>,
 }
 
 impl CountTask {
@@ -99,33 +105,36 @@ impl CountTask {
         !self.spare.is_empty() || !self.unwritten.is_empty()
     }
 
-    /// Adds up last second's decisions on a blocking thread, runs `work` on the counts there,
-    /// and takes the emptied memory back. Under load a second holds tens of thousands of
+    /// Adds up last second's decisions into `self.counts` on the background thread, runs `work`
+    /// on them there, and takes the memory back. Under load a second holds tens of thousands of
     /// decisions: adding them up, writing and indexing them takes milliseconds, which on a thread
     /// that serves checks held up every check queued behind it (measured with one worker: the
     /// check's p99 went from 7-8 ms to 3-4 ms once this moved off it).
     async fn off_the_serving_threads<T: Send + 'static>(
         &mut self,
-        work: impl FnOnce(Vec<CountedHour>) -> T + Send + 'static,
+        work: impl FnOnce(&[CountedHour]) -> T + Send + 'static,
     ) -> Option<T> {
         let mut decisions = std::mem::take(&mut self.spare);
-        let mut tallies = std::mem::take(&mut self.tallies);
+        let mut counts = std::mem::take(&mut self.counts);
         let unwritten = std::mem::take(&mut self.unwritten);
-        let (decisions, tallies, result) = tokio::task::spawn_blocking(move || {
-            let result = work(tallied(&mut decisions, unwritten, &mut tallies));
-            (decisions, tallies, result)
-        })
-        .await
-        .ok()?;
+        let (decisions, counts, result) = self
+            .background
+            .run(move || {
+                tallied(&mut decisions, unwritten, &mut counts);
+                let result = work(&counts);
+                (decisions, counts, result)
+            })
+            .await?;
         self.spare = decisions;
-        self.tallies = tallies;
+        self.counts = counts;
         Some(result)
     }
 
     /// Keeps last second's decisions, added up, for the next write.
     fn keep_for_next_try(&mut self) {
-        let unwritten = std::mem::take(&mut self.unwritten);
-        self.unwritten = tallied(&mut self.spare, unwritten, &mut self.tallies);
+        let mut counts = Vec::new();
+        tallied(&mut self.spare, std::mem::take(&mut self.unwritten), &mut counts);
+        self.unwritten = counts;
     }
 
     async fn open_sink(&mut self) -> Option<Sink> {
@@ -143,6 +152,7 @@ impl CountTask {
                 recent,
                 last_fold: Instant::now(),
                 folding: None,
+                fold_buffer: Vec::new(),
             })),
             Ok(None) => Some(Sink::Table),
             Err(error) => {
@@ -160,26 +170,22 @@ impl CountTask {
             let recent = logged.recent.clone();
             let appended = self
                 .off_the_serving_threads(move |counts| {
-                    let appended = log.append(&counts);
-                    // Shown on pages only once they are in the log; kept for the next try if not.
-                    let unwritten = match appended {
-                        Ok(()) => {
-                            recent.add(&counts);
-                            None
-                        }
-                        Err(error) => Some((error, counts)),
-                    };
-                    (log, unwritten)
+                    let appended = log.append(counts);
+                    // Shown on pages only once they are in the log.
+                    if appended.is_ok() {
+                        recent.add(counts);
+                    }
+                    (log, appended)
                 })
                 .await;
-            let Some((log, unwritten)) = appended else {
+            let Some((log, appended)) = appended else {
                 tracing::error!("Appending to the decision counts log failed; this second's counts are lost");
                 return;
             };
             logged.log = Some(log);
-            if let Some((error, counts)) = unwritten {
+            if let Err(error) = appended {
                 tracing::error!(%error, "Failed to append to the decision counts log; trying again in a second");
-                self.unwritten = counts;
+                self.unwritten = self.counts.clone();
                 return;
             }
         }
@@ -190,9 +196,9 @@ impl CountTask {
             }
             self.fold_ended(logged).await;
         }
-        let keys = logged.recent.current_keys();
+        let held = logged.recent.current_counts();
         let due =
-            keys >= self.fold_at_keys || (keys > 0 && (fold_all || logged.last_fold.elapsed() >= FOLD_AT_LEAST_EVERY));
+            held >= self.fold_at_keys || (held > 0 && (fold_all || logged.last_fold.elapsed() >= FOLD_AT_LEAST_EVERY));
         if due {
             self.start_fold(logged);
             if fold_all {
@@ -220,8 +226,14 @@ impl CountTask {
         // The log sink writes nothing else to the table: the fold takes the connection.
         let idle = OwnConnection::new(self.writer.store().clone(), Record::Counts);
         let writer = std::mem::replace(&mut self.writer, idle);
-        let recent = logged.recent.clone();
-        logged.folding = Some(tokio::spawn(fold(writer, recent, frozen, through, stem)));
+        let frozen = Frozen {
+            recent: logged.recent.clone(),
+            batches: frozen,
+            through,
+            stem,
+            sorted: std::mem::take(&mut logged.fold_buffer),
+        };
+        logged.folding = Some(tokio::spawn(fold(writer, frozen, self.background.clone())));
     }
 
     /// Waits for the fold under way and takes its connection back.
@@ -230,8 +242,9 @@ impl CountTask {
             return;
         };
         match running.await {
-            Ok((writer, folded)) => {
+            Ok((writer, folded, buffer)) => {
                 self.writer = writer;
+                logged.fold_buffer = buffer;
                 if folded {
                     logged.last_fold = Instant::now();
                 }
@@ -246,16 +259,11 @@ impl CountTask {
         if !self.anything_to_write() {
             return;
         }
-        let sorted = self
-            .off_the_serving_threads(|mut counts| {
-                sort_for_fold(&mut counts);
-                counts
-            })
-            .await;
-        let Some(counts) = sorted else {
-            tracing::error!("Sorting the decision counts failed; this second's counts are lost");
+        if self.off_the_serving_threads(|_| ()).await.is_none() {
+            tracing::error!("Adding up the decision counts failed; this second's counts are lost");
             return;
-        };
+        }
+        let counts = &self.counts;
         for (done, slice) in counts.chunks(COUNTS_PER_SLICE).enumerate() {
             if done > 0 {
                 // A pause between slices: the writer's thread never holds a core for long, so
@@ -275,18 +283,41 @@ impl CountTask {
     }
 }
 
-/// Adds the frozen counts to the table and forgets them, with the log generations they came
-/// from; on failure they stay in memory and in the log, and are folded again next time.
-async fn fold(
-    mut writer: OwnConnection,
+/// What a fold adds to the table: frozen counts, from the log generations up to `through`.
+struct Frozen {
     recent: Arc<RecentCounts>,
-    frozen: Arc<ByUser>,
+    batches: Arc<Batches>,
     through: u64,
     stem: PathBuf,
-) -> (OwnConnection, bool) {
-    let Ok(sorted) = tokio::task::spawn_blocking(move || sorted_by_key(&frozen)).await else {
+    /// Where they are summed and sorted (the last fold's memory).
+    sorted: Vec<CountedHour>,
+}
+
+/// Adds the frozen counts to the table and forgets them, with the log generations they came
+/// from; on failure they stay in memory and in the log, and are folded again next time. Hands
+/// back the connection, whether it folded, and the memory it sorted in.
+async fn fold(
+    mut writer: OwnConnection,
+    frozen: Frozen,
+    background: BackgroundThread,
+) -> (OwnConnection, bool, Vec<CountedHour>) {
+    let Frozen {
+        recent,
+        batches,
+        through,
+        stem,
+        mut sorted,
+    } = frozen;
+    // The batches are let go of once summed, so the commit can lend their memory to the next window.
+    let summed = background
+        .run(move || {
+            batches.summed_into(&mut sorted);
+            sorted
+        })
+        .await;
+    let Some(sorted) = summed else {
         tracing::error!("Sorting the decision counts to fold failed; folding later");
-        return (writer, false);
+        return (writer, false, Vec::new());
     };
     let folded = match writer.get().await {
         Ok(connection) => connection.fold_counts(&sorted, through, &recent).await,
@@ -294,12 +325,12 @@ async fn fold(
     };
     if let Err(error) = folded {
         writer.failed(&error);
-        return (writer, false);
+        return (writer, false, sorted);
     }
     tracing::debug!(keys = sorted.len(), through, "Folded decision counts into the table");
     if let Err(error) = remove_through(&stem, through) {
         // Harmless: folded generations are never read again.
         tracing::warn!(%error, "Failed to remove folded decision counts logs");
     }
-    (writer, true)
+    (writer, true, sorted)
 }

@@ -13,6 +13,7 @@
 //! in a file of their own, so writing them never holds up a refused attempt.
 
 use crate::domain::decision::{Decision, DenyReason};
+use crate::server::background_thread::BackgroundThread;
 use crate::server::count_task::CountTask;
 use crate::server::error::log_store_error;
 use crate::server::storage::Store;
@@ -20,9 +21,8 @@ use crate::server::storage::activity::{AccessKey, HourTally, RefusedAttempt};
 use crate::server::storage::activity_writer::{ActivityWriter, Record};
 use crate::server::storage::count_log::CountedHour;
 use crate::server::storage::error::{StoreError, StoreResult};
-use crate::server::storage::recent_counts::add_tally;
+use crate::server::storage::recent_counts::sum_same_keys;
 use crate::server::storage::refusal_log::{MOVE_AT_ATTEMPTS, MOVE_AT_LEAST_EVERY, RefusalLog, SYNC_EVERY};
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot, watch};
@@ -35,8 +35,6 @@ pub const FLUSH_EVERY: Duration = Duration::from_secs(1);
 
 /// Most refused attempts committed together.
 const MOST_PER_COMMIT: usize = 1_000;
-
-pub(crate) type Tallies = HashMap<(AccessKey, i64), HourTally>;
 
 /// A decision to count: allowed, or a denial of what was never granted.
 #[derive(Debug, Clone, Copy)]
@@ -51,22 +49,34 @@ pub(crate) struct Counted {
 /// in cold memory per decision, is the count task's work, on a thread that serves no checks.
 pub(crate) type Pending = Vec<Counted>;
 
-/// Adds up `decisions` and `unwritten` (counts a write failed to take) into one count per key
-/// and hour, emptying both; `decisions` and `tallies` keep their memory for the next second.
-pub(crate) fn tallied(decisions: &mut Pending, unwritten: Vec<CountedHour>, tallies: &mut Tallies) -> Vec<CountedHour> {
-    for (key, hour_start, tally) in unwritten {
-        add_tally(tallies.entry((key, hour_start)).or_default(), &tally);
-    }
+/// Adds up `decisions` and `unwritten` (counts a write failed to take) into `counts`: one per
+/// key and hour, sorted by key and hour (the order of the counts table and of `RecentCounts`).
+/// `decisions` is emptied; it and `counts` keep their memory for the next second. Sorted in
+/// place rather than added up in a hash table: the same work, and no table of its own to hold.
+pub(crate) fn tallied(decisions: &mut Pending, unwritten: Vec<CountedHour>, counts: &mut Vec<CountedHour>) {
+    counts.clear();
+    decisions.sort_unstable_by_key(|counted| (counted.key, counted.at));
     for Counted { key, at, allowed } in decisions.drain(..) {
-        let tally = tallies.entry((key, at - at.rem_euclid(HOUR_MS))).or_default();
+        let hour = at - at.rem_euclid(HOUR_MS);
+        let tally = match counts.last_mut() {
+            Some((last_key, last_hour, tally)) if *last_key == key && *last_hour == hour => tally,
+            _ => {
+                counts.push((key, hour, HourTally::default()));
+                &mut counts.last_mut().expect("pushed just now").2
+            }
+        };
         if allowed {
             tally.allowed += 1;
-            tally.last_allowed_at = tally.last_allowed_at.max(Some(at));
+            // Sorted by time within a key: the last is the latest.
+            tally.last_allowed_at = Some(at);
         } else {
             tally.denied += 1;
         }
     }
-    tallies.drain().map(|((key, hour), tally)| (key, hour, tally)).collect()
+    if !unwritten.is_empty() {
+        counts.extend(unwritten);
+        sum_same_keys(counts);
+    }
 }
 
 pub struct DecisionRecorder {
@@ -145,9 +155,10 @@ impl DecisionRecorder {
                 writer: OwnConnection::new(store, Record::Counts),
                 pending: pending.clone(),
                 spare: Pending::new(),
-                tallies: Tallies::new(),
+                counts: Vec::new(),
                 unwritten: Vec::new(),
                 fold_at_keys,
+                background: BackgroundThread::start("wcs-counts"),
             };
             Writer {
                 refusals,
@@ -382,9 +393,8 @@ mod tests {
                 last_allowed_at: Some(HOUR_MS + 20),
             },
         )];
-        let mut tallies = Tallies::new();
-        let mut counts = tallied(&mut decisions, unwritten, &mut tallies);
-        counts.sort_by_key(|(key, hour, _)| (*key, *hour));
+        let mut counts = vec![(key(9), 0, HourTally::default())];
+        tallied(&mut decisions, unwritten, &mut counts);
         let tally = |allowed, denied, last_allowed_at| HourTally {
             allowed,
             denied,
@@ -398,9 +408,6 @@ mod tests {
                 (key(2), HOUR_MS, tally(0, 1, None)),
             ]
         );
-        assert!(
-            decisions.is_empty() && tallies.is_empty(),
-            "both emptied for the next second"
-        );
+        assert!(decisions.is_empty(), "emptied for the next second");
     }
 }

@@ -9,7 +9,6 @@ use who_can_see::server::storage::Store;
 use who_can_see::server::storage::activity::{AccessKey, HourTally};
 use who_can_see::server::storage::activity_writer::Record;
 use who_can_see::server::storage::count_log::{CountedHour, generations, log_stem};
-use who_can_see::server::storage::recent_counts::sorted_by_key;
 
 const USER: i64 = 7;
 
@@ -51,7 +50,8 @@ async fn a_logged_second_is_folded_once_even_if_its_log_outlives_the_fold() {
     assert_eq!(allowed(&store).await, 3, "shown before any fold");
 
     let through = log.rotate().unwrap();
-    let frozen = sorted_by_key(&recent.freeze());
+    let mut frozen = Vec::new();
+    recent.freeze().summed_into(&mut frozen);
     writer.fold_counts(&frozen, through, &recent).await.unwrap();
     assert_eq!(allowed(&store).await, 3, "in the table now, and no longer in memory");
 
