@@ -64,12 +64,13 @@ impl Batches {
         }
     }
 
-    /// Every count, one per key and hour, sorted by key: what a fold writes, in `into` (its
-    /// memory kept from fold to fold). Takes a moment for many: not on a thread that serves checks.
+    /// Every count, one per key and hour, in the SQLite counts table's order (hour first, then
+    /// key), so a fold writes each page once: what a fold writes, in `into` (its memory kept
+    /// from fold to fold). Takes a moment for many: not on a thread that serves checks.
     pub fn summed_into(&self, into: &mut Vec<CountedHour>) {
         into.clear();
         into.extend_from_slice(&self.counts);
-        sum_same_keys(into);
+        sum_in_order(into, |(key, hour, _)| (*hour, *key));
     }
 }
 
@@ -96,8 +97,14 @@ pub fn add_tally(sum: &mut HourTally, more: &HourTally) {
 
 /// Sorts counts by key and hour and adds up those of the same key and hour into one.
 pub fn sum_same_keys(counts: &mut Vec<CountedHour>) {
+    sum_in_order(counts, |(key, hour, _)| (*key, *hour));
+}
+
+/// Sorts counts in `order` (of key and hour, either first) and adds up those of the same key
+/// and hour into one.
+fn sum_in_order<O: Ord>(counts: &mut Vec<CountedHour>, order: impl Fn(&CountedHour) -> O) {
     // Unstable: in place, where a stable sort would take fresh memory the size of half the list.
-    counts.sort_unstable_by_key(|(key, hour, _)| (*key, *hour));
+    counts.sort_unstable_by_key(order);
     counts.dedup_by(|(key, hour, tally), (kept_key, kept_hour, kept)| {
         let same = key == kept_key && hour == kept_hour;
         if same {
@@ -215,13 +222,14 @@ mod tests {
         assert!(nobody.is_empty());
 
         let frozen = summed(&recent.freeze());
+        // Hour first, as the SQLite counts table is keyed.
         assert_eq!(
             frozen,
             vec![
                 counted(1, 0, 5),
-                counted(1, 3_600_000, 1),
                 counted(2, 0, 1),
-                counted(3, 0, 7)
+                counted(3, 0, 7),
+                counted(1, 3_600_000, 1)
             ]
         );
         recent.add(&[counted(2, 0, 4)]);
@@ -234,9 +242,9 @@ mod tests {
             summed(&recent.freeze()),
             vec![
                 counted(1, 0, 5),
-                counted(1, 3_600_000, 1),
                 counted(2, 0, 5),
-                counted(3, 0, 7)
+                counted(3, 0, 7),
+                counted(1, 3_600_000, 1)
             ]
         );
 
