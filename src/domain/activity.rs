@@ -5,6 +5,11 @@ use serde::{Deserialize, Serialize};
 
 pub const HOUR_MS: i64 = 3_600_000;
 pub const DAY_MS: i64 = 24 * HOUR_MS;
+
+/// The start of the hour `at` falls in: hours start at whole hours since the epoch.
+pub fn hour_start_of(at: i64) -> i64 {
+    at - at.rem_euclid(HOUR_MS)
+}
 pub const WEEK_MS: i64 = 7 * DAY_MS;
 
 /// The windows the Activity page offers.

@@ -12,6 +12,7 @@
 //! The counts are written by another task on a connection of its own. On SQLite the counts live
 //! in a file of their own, so writing them never holds up a refused attempt.
 
+use crate::domain::activity::hour_start_of;
 use crate::domain::decision::{Decision, DenyReason};
 use crate::server::background_thread::BackgroundThread;
 use crate::server::count_task::CountTask;
@@ -27,8 +28,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
-
-const HOUR_MS: i64 = 3_600_000;
 
 /// How often counted decisions are written: the most a crash can lose.
 pub const FLUSH_EVERY: Duration = Duration::from_secs(1);
@@ -57,7 +56,7 @@ pub(crate) fn tallied(decisions: &mut Pending, unwritten: Vec<CountedHour>, coun
     counts.clear();
     decisions.sort_unstable_by_key(|counted| (counted.key, counted.at));
     for Counted { key, at, allowed } in decisions.drain(..) {
-        let hour = at - at.rem_euclid(HOUR_MS);
+        let hour = hour_start_of(at);
         let tally = match counts.last_mut() {
             Some((last_key, last_hour, tally)) if *last_key == key && *last_hour == hour => tally,
             _ => {
@@ -360,6 +359,7 @@ impl RefusalTask {
 mod tests {
     use super::*;
     use crate::domain::access::Access;
+    use crate::domain::activity::HOUR_MS;
 
     fn key(user_id: i64) -> AccessKey {
         AccessKey {

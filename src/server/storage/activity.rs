@@ -5,6 +5,7 @@ use super::error::StoreResult;
 use super::recent_counts::sum_by_key;
 use super::{Engine, Store};
 use crate::domain::access::Access;
+use crate::domain::activity::{HOUR_MS, hour_start_of};
 
 /// One partner question about one access of one user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -55,11 +56,9 @@ pub struct HourOfUse {
     pub denied: i64,
 }
 
-const HOUR_MS: i64 = 3_600_000;
-
-/// The first hour that starts at or after `since`: hours start at whole hours since the epoch.
+/// The first hour that starts at or after `since`.
 fn first_hour_from(since: i64) -> i64 {
-    since + (HOUR_MS - since.rem_euclid(HOUR_MS)) % HOUR_MS
+    hour_start_of(since + HOUR_MS - 1)
 }
 
 fn access_of(raw: &str) -> StoreResult<Access> {
