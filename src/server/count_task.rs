@@ -7,7 +7,9 @@
 //! instances cannot see each other's memory) each second's counts are added to the table
 //! directly.
 
+use crate::domain::activity::hour_start_of;
 use crate::server::background_thread::BackgroundThread;
+use crate::server::clock::now_ms;
 use crate::server::decision_recorder::{FLUSH_EVERY, OwnConnection, Pending, lock, tallied};
 use crate::server::storage::activity_writer::Record;
 use crate::server::storage::count_log::{CountLog, CountedHour, remove_through};
@@ -332,5 +334,20 @@ async fn fold(
         // Harmless: folded generations are never read again.
         tracing::warn!(%error, "Failed to remove folded decision counts logs");
     }
+    merge_ended_hours(&mut writer).await;
     (writer, true, sorted)
+}
+
+/// Merges the parts of the hours that have ended (see `storage::count_parts`), so pages keep
+/// reading one part per hour. A failure only leaves more parts to read; the next fold tries again.
+async fn merge_ended_hours(writer: &mut OwnConnection) {
+    let merged = match writer.get().await {
+        Ok(connection) => connection.merge_ended_hours(hour_start_of(now_ms())).await,
+        Err(error) => Err(error),
+    };
+    match merged {
+        Ok(0) => {}
+        Ok(hours) => tracing::debug!(hours, "Merged the decision counts of ended hours"),
+        Err(error) => writer.failed(&error),
+    }
 }

@@ -6,6 +6,7 @@ pub mod activity_writer;
 pub mod admin;
 pub mod catalog;
 pub mod count_log;
+mod count_parts;
 pub mod count_recovery;
 pub mod error;
 pub mod expiry;

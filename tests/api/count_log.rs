@@ -3,6 +3,7 @@
 //! server dies after a fold but before removing the log the fold came from.
 
 use crate::helpers::TempSqliteFolder;
+use sqlx::Connection;
 use who_can_see::domain::access::Access;
 use who_can_see::server::clock::now_ms;
 use who_can_see::server::storage::Store;
@@ -13,11 +14,15 @@ use who_can_see::server::storage::count_log::{CountedHour, generations, log_stem
 const USER: i64 = 7;
 
 fn counted(allowed: i64, at: i64) -> CountedHour {
+    counted_access(Access::Read, allowed, at)
+}
+
+fn counted_access(access: Access, allowed: i64, at: i64) -> CountedHour {
     let key = AccessKey {
         user_id: USER,
         partner_id: 1,
         category_id: 1,
-        access: Access::Read,
+        access,
     };
     let tally = HourTally {
         allowed,
@@ -75,4 +80,91 @@ async fn a_logged_second_is_folded_once_even_if_its_log_outlives_the_fold() {
         "only the new, empty generation is left"
     );
     restarted.close().await;
+}
+
+/// How many parts the counts file holds for the hour of `at` (each fold adds one).
+async fn parts_of_hour(folder: &TempSqliteFolder, at: i64) -> i64 {
+    let counts_file = folder.store_file().with_extension("counts.db");
+    let mut file = sqlx::SqliteConnection::connect(&format!("sqlite://{}", counts_file.display()))
+        .await
+        .unwrap();
+    let (parts,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM count_parts WHERE hour_start = $1")
+        .bind(at - at.rem_euclid(3_600_000))
+        .fetch_one(&mut file)
+        .await
+        .unwrap();
+    parts
+}
+
+/// Allowed decisions of each hour the Activity page shows, oldest first, and how many
+/// accesses each hour lists.
+async fn allowed_per_hour(store: &Store) -> Vec<(i64, i64, usize)> {
+    let mut per_hour: Vec<(i64, i64, usize)> = Vec::new();
+    for hour in store.hours_of_use(USER, 0).await.unwrap() {
+        match per_hour.last_mut() {
+            Some((start, allowed, accesses)) if *start == hour.hour_start => {
+                *allowed += hour.allowed;
+                *accesses += 1;
+            }
+            _ => per_hour.push((hour.hour_start, hour.allowed, 1)),
+        }
+    }
+    per_hour
+}
+
+#[tokio::test]
+async fn each_fold_is_a_part_of_its_own_and_an_ended_hour_is_merged_into_one_part() {
+    let folder = TempSqliteFolder::new();
+    let store = folder.migrated_store().await;
+    let mut writer = store.activity_writer(Record::Counts).await.unwrap();
+    let (mut log, recent) = store.open_count_log(&mut writer).await.unwrap().unwrap();
+    let now = now_ms();
+    let current_hour = now - now.rem_euclid(3_600_000);
+    let ended_hour = current_hour - 2 * 3_600_000;
+
+    // Three folds: two of the hour two hours ago (the second also reads and writes), one of now.
+    let folds = [
+        vec![counted(3, ended_hour + 1_000)],
+        vec![
+            counted(2, ended_hour + 2_000),
+            counted_access(Access::Write, 4, ended_hour + 3_000),
+        ],
+        vec![counted(1, now)],
+    ];
+    for counts in &folds {
+        log.append(counts).unwrap();
+        recent.add(counts);
+        let through = log.rotate().unwrap();
+        let mut frozen = Vec::new();
+        recent.freeze().summed_into(&mut frozen);
+        writer.fold_counts(&frozen, through, &recent).await.unwrap();
+    }
+    let before = store.access_use_of_user(USER, 0).await.unwrap();
+    assert_eq!(parts_of_hour(&folder, ended_hour).await, 2, "one part per fold");
+    let shown = allowed_per_hour(&store).await;
+    assert_eq!(
+        shown,
+        vec![(ended_hour, 9, 2), (current_hour, 1, 1)],
+        "an hour's parts are added up, each access once"
+    );
+    assert_eq!(allowed(&store).await, 10);
+
+    assert_eq!(
+        writer.merge_ended_hours(current_hour).await.unwrap(),
+        1,
+        "only the ended hour"
+    );
+    assert_eq!(parts_of_hour(&folder, ended_hour).await, 1);
+    assert_eq!(
+        store.access_use_of_user(USER, 0).await.unwrap(),
+        before,
+        "the same counts and last uses, read from one part"
+    );
+    assert_eq!(allowed_per_hour(&store).await, shown);
+    assert_eq!(
+        writer.merge_ended_hours(current_hour).await.unwrap(),
+        0,
+        "nothing left to merge"
+    );
+    store.close().await;
 }

@@ -5,7 +5,6 @@ use super::error::StoreResult;
 use super::recent_counts::sum_by_key;
 use super::{Engine, Store};
 use crate::domain::access::Access;
-use crate::domain::activity::{HOUR_MS, hour_start_of};
 
 /// One partner question about one access of one user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -56,11 +55,6 @@ pub struct HourOfUse {
     pub denied: i64,
 }
 
-/// The first hour that starts at or after `since`.
-fn first_hour_from(since: i64) -> i64 {
-    hour_start_of(since + HOUR_MS - 1)
-}
-
 fn access_of(raw: &str) -> StoreResult<Access> {
     Access::parse(raw).map_err(|e| super::StoreError::Database(sqlx::Error::Decode(e.into())))
 }
@@ -84,16 +78,12 @@ impl Store {
     /// How each of a user's accesses was used: allowed decisions since `since`, and the last.
     pub async fn access_use_of_user(&self, user_id: i64, since: i64) -> StoreResult<Vec<AccessUse>> {
         let sql = match self.engine() {
-            // Every hour the table holds, one seek each (see `hours_of_use`).
+            // One seek per part of the table (see `count_parts`), listed hour by hour.
             Engine::Sqlite => {
-                "WITH RECURSIVE hours(hour) AS ( \
-                 SELECT MIN(hour_start) FROM decision_counts \
-                 UNION ALL SELECT hour + 3600000 FROM hours \
-                 WHERE hour < (SELECT MAX(hour_start) FROM decision_counts)) \
-                 SELECT partner_id, category_id, access, \
-                 CAST(SUM(CASE WHEN hour_start >= $2 THEN allowed ELSE 0 END) AS BIGINT), MAX(last_allowed_at) \
-                 FROM hours CROSS JOIN decision_counts \
-                 WHERE decision_counts.hour_start = hours.hour AND decision_counts.user_id = $1 \
+                "SELECT partner_id, category_id, access, \
+                 CAST(SUM(CASE WHEN c.hour_start >= $2 THEN allowed ELSE 0 END) AS BIGINT), MAX(last_allowed_at) \
+                 FROM count_parts AS p CROSS JOIN decision_counts AS c \
+                 WHERE c.hour_start = p.hour_start AND c.part = p.part AND c.user_id = $1 \
                  GROUP BY partner_id, category_id, access"
             }
             Engine::Postgres => {
@@ -147,29 +137,27 @@ impl Store {
 
     /// Every hour with decisions about a user's data since `since`, oldest first.
     pub async fn hours_of_use(&self, user_id: i64, since: i64) -> StoreResult<Vec<HourOfUse>> {
-        let (sql, from) = match self.engine() {
-            // On SQLite the table is keyed by hour first (see the counts migrations), so a user's
-            // hours are found by one seek each: the hours from the first whole one at or after
-            // `since` up to the newest the table holds, joined on the key in that order.
-            Engine::Sqlite => (
-                "WITH RECURSIVE hours(hour) AS ( \
-                 SELECT $2 UNION ALL SELECT hour + 3600000 FROM hours \
-                 WHERE hour < (SELECT MAX(hour_start) FROM decision_counts)) \
-                 SELECT partner_id, category_id, access, hour_start, allowed, denied \
-                 FROM hours CROSS JOIN decision_counts \
-                 WHERE decision_counts.hour_start = hours.hour AND decision_counts.user_id = $1 \
-                 ORDER BY hour_start",
-                first_hour_from(since),
-            ),
-            Engine::Postgres => (
+        let sql = match self.engine() {
+            // On SQLite the table is keyed by hour and part first (see `count_parts`), so a user's
+            // hours are found by one seek per part listed since `since`; an hour's parts are
+            // added up.
+            Engine::Sqlite => {
+                "SELECT partner_id, category_id, access, c.hour_start, \
+                 CAST(SUM(allowed) AS BIGINT), CAST(SUM(denied) AS BIGINT) \
+                 FROM count_parts AS p CROSS JOIN decision_counts AS c \
+                 WHERE p.hour_start >= $2 AND c.hour_start = p.hour_start AND c.part = p.part \
+                 AND c.user_id = $1 \
+                 GROUP BY c.hour_start, partner_id, category_id, access \
+                 ORDER BY c.hour_start"
+            }
+            Engine::Postgres => {
                 "SELECT partner_id, category_id, access, hour_start, allowed, denied FROM decision_counts \
-                 WHERE user_id = $1 AND hour_start >= $2 ORDER BY hour_start",
-                since,
-            ),
+                 WHERE user_id = $1 AND hour_start >= $2 ORDER BY hour_start"
+            }
         };
         let read = sqlx::query_as::<_, (i64, i64, String, i64, i64, i64)>(sql)
             .bind(user_id)
-            .bind(from)
+            .bind(since)
             .fetch_all(&self.counts_pool);
         let (rows, unfolded) = self.with_unfolded(user_id, async { Ok(read.await?) }).await?;
         let mut hours = rows
@@ -238,19 +226,5 @@ impl Store {
                 })
             })
             .collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_first_hour_from_a_moment_is_the_next_whole_hour_or_that_moment_if_whole() {
-        assert_eq!(first_hour_from(0), 0);
-        assert_eq!(first_hour_from(1), HOUR_MS);
-        assert_eq!(first_hour_from(HOUR_MS - 1), HOUR_MS);
-        assert_eq!(first_hour_from(5 * HOUR_MS), 5 * HOUR_MS);
-        assert_eq!(first_hour_from(5 * HOUR_MS + 17), 6 * HOUR_MS);
     }
 }

@@ -7,6 +7,7 @@
 
 use super::activity::RefusedAttempt;
 use super::count_log::CountedHour;
+use super::count_parts::{self, list_parts};
 use super::error::StoreResult;
 use super::recent_counts::RecentCounts;
 use super::sql_lists::{AnyQuery, insert_rows};
@@ -111,7 +112,8 @@ impl ActivityWriter {
     pub async fn add_decision_counts(&mut self, tallies: &[CountedHour]) -> StoreResult<()> {
         let engine = self.engine;
         let mut tx = self.begin().await?;
-        upsert_counts(&mut tx, engine, tallies).await?;
+        list_part(&mut tx, engine, tallies, WRITTEN_STRAIGHT).await?;
+        upsert_counts(&mut tx, engine, tallies, WRITTEN_STRAIGHT).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -128,14 +130,16 @@ impl ActivityWriter {
         recent: &RecentCounts,
     ) -> StoreResult<()> {
         let engine = self.engine;
+        let generation = i64::try_from(through_generation).unwrap_or(i64::MAX);
         let mut tx = self.begin().await?;
+        list_part(&mut tx, engine, tallies, generation).await?;
         for (done, slice) in tallies.chunks(FOLDED_PER_SLICE).enumerate() {
             if done > 0 {
                 tokio::time::sleep(PAUSE_BETWEEN_SLICES).await;
             }
-            upsert_counts(&mut tx, engine, slice).await?;
+            // A part of its own, numbered by the newest generation it folds (see `count_parts`).
+            upsert_counts(&mut tx, engine, slice, generation).await?;
         }
-        let generation = i64::try_from(through_generation).unwrap_or(i64::MAX);
         sqlx::query("UPDATE count_log_folded SET through_generation = $1")
             .bind(generation)
             .execute(&mut *tx)
@@ -143,29 +147,74 @@ impl ActivityWriter {
         recent.fold(tx.commit()).await?;
         Ok(())
     }
+
+    /// Merges the parts of every hour before `current_hour` that has several into one (SQLite;
+    /// see `count_parts`), and says how many hours it merged; PostgreSQL's table has no parts.
+    pub async fn merge_ended_hours(&mut self, current_hour: i64) -> StoreResult<usize> {
+        match self.engine {
+            Engine::Sqlite => count_parts::merge_ended_hours(&mut self.connection, current_hour).await,
+            Engine::Postgres => Ok(0),
+        }
+    }
 }
 
 /// Counts folded per statement, and the pause after each.
 const FOLDED_PER_SLICE: usize = 400;
 const PAUSE_BETWEEN_SLICES: std::time::Duration = std::time::Duration::from_millis(2);
 
-async fn upsert_counts(tx: &mut AnyConnection, engine: Engine, tallies: &[CountedHour]) -> StoreResult<()> {
-    let head = "INSERT INTO decision_counts \
-                (user_id, partner_id, category_id, access, hour_start, allowed, denied, last_allowed_at)";
-    let add_to_existing = "ON CONFLICT (user_id, partner_id, category_id, access, hour_start) DO UPDATE SET \
+/// On SQLite, lists part `part` under every hour `tallies` has counts of, so pages read it.
+async fn list_part(tx: &mut AnyConnection, engine: Engine, tallies: &[CountedHour], part: i64) -> StoreResult<()> {
+    if engine == Engine::Sqlite {
+        let mut hours: Vec<i64> = tallies.iter().map(|(_, hour_start, _)| *hour_start).collect();
+        hours.sort_unstable();
+        hours.dedup();
+        list_parts(tx, &hours, part).await?;
+    }
+    Ok(())
+}
+
+/// The part of the SQLite counts table that counts written straight to it go to.
+const WRITTEN_STRAIGHT: i64 = 0;
+
+/// Adds counts to the table. On SQLite they go to part `part`, listed under their hours; on
+/// PostgreSQL, whose table has no parts, `part` is not used.
+async fn upsert_counts(tx: &mut AnyConnection, engine: Engine, tallies: &[CountedHour], part: i64) -> StoreResult<()> {
+    let (head, key) = match engine {
+        Engine::Sqlite => (
+            "INSERT INTO decision_counts \
+             (part, user_id, partner_id, category_id, access, hour_start, allowed, denied, last_allowed_at)",
+            "(hour_start, part, user_id, partner_id, category_id, access)",
+        ),
+        Engine::Postgres => (
+            "INSERT INTO decision_counts \
+             (user_id, partner_id, category_id, access, hour_start, allowed, denied, last_allowed_at)",
+            "(user_id, partner_id, category_id, access, hour_start)",
+        ),
+    };
+    let add_to_existing = format!(
+        "ON CONFLICT {key} DO UPDATE SET \
          allowed = decision_counts.allowed + excluded.allowed, \
          denied = decision_counts.denied + excluded.denied, \
          last_allowed_at = CASE WHEN decision_counts.last_allowed_at IS NULL \
          OR excluded.last_allowed_at > decision_counts.last_allowed_at \
-         THEN excluded.last_allowed_at ELSE decision_counts.last_allowed_at END";
+         THEN excluded.last_allowed_at ELSE decision_counts.last_allowed_at END"
+    );
+    let columns = match engine {
+        Engine::Sqlite => 9,
+        Engine::Postgres => 8,
+    };
     insert_rows(
         tx,
         engine,
         head,
-        add_to_existing,
-        8,
+        &add_to_existing,
+        columns,
         tallies,
         |query, (key, hour_start, tally)| {
+            let query = match engine {
+                Engine::Sqlite => query.bind(part),
+                Engine::Postgres => query,
+            };
             query
                 .bind(key.user_id)
                 .bind(key.partner_id)
