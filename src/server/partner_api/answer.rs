@@ -3,6 +3,7 @@
 use crate::domain::decision::{Decision, DenyReason};
 use crate::server::clock::rfc3339;
 use serde::Serialize;
+use std::borrow::Cow;
 use utoipa::ToSchema;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
@@ -24,8 +25,10 @@ pub struct CheckAnswer {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(format = DateTime, required = false)]
     pub since: Option<String>,
-    /// The decision in words, for a person to read.
-    pub message: String,
+    /// The decision in words, for a person to read. Borrowed where the words are fixed: most
+    /// answers are, and this is the hottest path.
+    #[schema(value_type = String)]
+    pub message: Cow<'static, str>,
 }
 
 /// Every reason a partner can be told.
@@ -58,16 +61,20 @@ pub fn answer(decision: Decision) -> CheckAnswer {
             decision: Verdict::Allow,
             reason: None,
             since: None,
-            message: "Allowed: the user has granted this access.".into(),
+            message: Cow::Borrowed("Allowed: the user has granted this access."),
         },
         Decision::Deny { reason, since } => {
             let when = since.map(rfc3339);
             let message = match (reason, &when) {
-                (DenyReason::NeverGranted, _) => "Denied: the user never granted this access.".to_owned(),
-                (DenyReason::Withdrawn, Some(t)) => format!("Denied: the user withdrew this access at {t}."),
-                (DenyReason::Revoked, Some(t)) => format!("Denied: support staff revoked this access at {t}."),
-                (DenyReason::Expired, Some(t)) => format!("Denied: this access expired at {t}."),
-                (_, None) => "Denied.".to_owned(),
+                (DenyReason::NeverGranted, _) => Cow::Borrowed("Denied: the user never granted this access."),
+                (DenyReason::Withdrawn, Some(t)) => {
+                    Cow::Owned(format!("Denied: the user withdrew this access at {t}."))
+                }
+                (DenyReason::Revoked, Some(t)) => {
+                    Cow::Owned(format!("Denied: support staff revoked this access at {t}."))
+                }
+                (DenyReason::Expired, Some(t)) => Cow::Owned(format!("Denied: this access expired at {t}.")),
+                (_, None) => Cow::Borrowed("Denied."),
             };
             CheckAnswer {
                 decision: Verdict::Deny,

@@ -10,10 +10,11 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, StatusCode, header};
 use serde::de::DeserializeOwned;
+use std::sync::Arc;
 
 /// An authenticated partner and the JSON body it sent.
 pub struct PartnerRequest<T> {
-    pub partner: CatalogEntry,
+    pub partner: Arc<CatalogEntry>,
     pub body: T,
 }
 
@@ -36,7 +37,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for PartnerRequest<T> {
 }
 
 /// The partner whose key the request carries.
-async fn authenticated_partner(state: &AppState, headers: &HeaderMap) -> Result<CatalogEntry, ApiError> {
+async fn authenticated_partner(state: &AppState, headers: &HeaderMap) -> Result<Arc<CatalogEntry>, ApiError> {
     let key = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

@@ -2,6 +2,7 @@
 
 use super::Store;
 use super::error::StoreResult;
+use std::sync::Arc;
 use std::time::Instant;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,7 +34,7 @@ impl Store {
 
     /// The partner whose API key hashes to `key_hash`; keys themselves are never stored. A
     /// retired partner has none, even if a key was set on it after it was retired.
-    pub async fn partner_by_key_hash(&self, key_hash: &str) -> StoreResult<Option<CatalogEntry>> {
+    pub async fn partner_by_key_hash(&self, key_hash: &str) -> StoreResult<Option<Arc<CatalogEntry>>> {
         let now = Instant::now();
         if let Some(partner) = self.keys.get(key_hash, now) {
             return Ok(Some(partner));
@@ -44,7 +45,7 @@ impl Store {
                 .bind(key_hash)
                 .fetch_optional(&self.pool)
                 .await?;
-        let partner = row.map(entry);
+        let partner = row.map(|row| Arc::new(entry(row)));
         if let Some(found) = &partner {
             self.keys.put(key_hash, found.clone(), started);
         }

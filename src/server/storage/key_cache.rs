@@ -12,7 +12,7 @@
 
 use super::catalog::CatalogEntry;
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 /// How long a key is trusted without asking the database again.
@@ -29,7 +29,8 @@ const MOST_KEYS: usize = 10_000;
 struct Entries {
     /// Bumped by every change, so a lookup that raced one does not put back the old key.
     generation: u64,
-    partners: HashMap<String, (CatalogEntry, Instant)>,
+    /// Shared, so a check takes its partner with a reference count, not a copy of its names.
+    partners: HashMap<String, (Arc<CatalogEntry>, Instant)>,
 }
 
 /// When a lookup began: the moment and the generation, handed back to `put`.
@@ -46,7 +47,7 @@ pub struct KeyCache {
 
 impl KeyCache {
     /// The partner of `key_hash`, if it was looked up less than `KEY_TTL` before `now`.
-    pub fn get(&self, key_hash: &str, now: Instant) -> Option<CatalogEntry> {
+    pub fn get(&self, key_hash: &str, now: Instant) -> Option<Arc<CatalogEntry>> {
         let entries = self.entries.read().unwrap_or_else(|poisoned| poisoned.into_inner());
         entries
             .partners
@@ -65,7 +66,7 @@ impl KeyCache {
     }
 
     /// Remembers a key the database knew, unless a key changed since the lookup began.
-    pub fn put(&self, key_hash: &str, partner: CatalogEntry, started: LookupStart) {
+    pub fn put(&self, key_hash: &str, partner: Arc<CatalogEntry>, started: LookupStart) {
         let mut entries = self.entries.write().unwrap_or_else(|poisoned| poisoned.into_inner());
         if entries.generation != started.generation {
             return;
@@ -86,7 +87,7 @@ impl KeyCache {
         entries.partners = keys
             .into_iter()
             .take(MOST_KEYS)
-            .map(|(key_hash, partner)| (key_hash, (partner, started.at)))
+            .map(|(key_hash, partner)| (key_hash, (Arc::new(partner), started.at)))
             .collect();
     }
 
@@ -110,12 +111,16 @@ mod tests {
         }
     }
 
+    fn shared_spotify() -> Arc<CatalogEntry> {
+        Arc::new(spotify())
+    }
+
     #[test]
     fn a_key_is_trusted_for_at_most_the_ttl() {
         let cache = KeyCache::default();
         let start = Instant::now();
-        cache.put("h", spotify(), cache.start_lookup(start));
-        assert_eq!(cache.get("h", start + KEY_TTL / 2), Some(spotify()));
+        cache.put("h", shared_spotify(), cache.start_lookup(start));
+        assert_eq!(cache.get("h", start + KEY_TTL / 2), Some(shared_spotify()));
         assert_eq!(cache.get("h", start + KEY_TTL), None, "asks the database again");
         assert_eq!(cache.get("other", start), None);
     }
@@ -124,7 +129,7 @@ mod tests {
     fn forgetting_ends_every_key_at_once() {
         let cache = KeyCache::default();
         let start = Instant::now();
-        cache.put("h", spotify(), cache.start_lookup(start));
+        cache.put("h", shared_spotify(), cache.start_lookup(start));
         cache.forget_all();
         assert_eq!(cache.get("h", start), None);
     }
@@ -133,13 +138,13 @@ mod tests {
     fn replacing_all_keys_renews_them_and_drops_those_no_longer_valid() {
         let cache = KeyCache::default();
         let start = Instant::now();
-        cache.put("old", spotify(), cache.start_lookup(start));
+        cache.put("old", shared_spotify(), cache.start_lookup(start));
         let renewed = start + KEY_TTL / 2;
         cache.replace_all([("new".to_owned(), spotify())], cache.start_lookup(renewed));
         assert_eq!(cache.get("old", renewed), None, "a key not read again stops at once");
         assert_eq!(
             cache.get("new", start + KEY_TTL),
-            Some(spotify()),
+            Some(shared_spotify()),
             "counted from the new read"
         );
         assert_eq!(cache.get("new", renewed + KEY_TTL), None);
@@ -159,7 +164,7 @@ mod tests {
         let cache = KeyCache::default();
         let started = cache.start_lookup(Instant::now());
         cache.forget_all();
-        cache.put("old", spotify(), started);
+        cache.put("old", shared_spotify(), started);
         assert_eq!(cache.get("old", Instant::now()), None);
     }
 }
