@@ -18,26 +18,51 @@ const MOST_VALUES_PER_STATEMENT: usize = 14_000;
 
 /// The placeholder of the `n`th value (from 1) of a statement.
 pub(crate) fn placeholder(engine: Engine, n: usize) -> String {
+    let mut text = String::new();
+    push_placeholder(&mut text, engine, n);
+    text
+}
+
+fn push_placeholder(text: &mut String, engine: Engine, n: usize) {
+    use std::fmt::Write as _;
     match engine {
-        Engine::Sqlite => "?".to_owned(),
-        Engine::Postgres => format!("${n}"),
+        Engine::Sqlite => text.push('?'),
+        Engine::Postgres => {
+            let _ = write!(text, "${n}");
+        }
+    }
+}
+
+/// Appends `$first, $first+1, ...` to `text`, written in place: a fold's statements have
+/// thousands of placeholders, and their text is made on a thread that serves checks.
+fn push_placeholders(text: &mut String, engine: Engine, first: usize, count: usize) {
+    for n in first..first + count {
+        if n > first {
+            text.push_str(", ");
+        }
+        push_placeholder(text, engine, n);
     }
 }
 
 /// `$first, $first+1, ...`: one placeholder per value of an `IN (...)` list.
 pub(crate) fn placeholders(engine: Engine, first: usize, count: usize) -> String {
-    (first..first + count)
-        .map(|n| placeholder(engine, n))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut text = String::with_capacity(count * 4);
+    push_placeholders(&mut text, engine, first, count);
+    text
 }
 
 /// `($1, $2), ($3, $4), ...`: `rows` rows of `columns` values each, for a multi-row INSERT.
 pub(crate) fn value_rows(engine: Engine, rows: usize, columns: usize) -> String {
-    (0..rows)
-        .map(|row| format!("({})", placeholders(engine, row * columns + 1, columns)))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut text = String::with_capacity(rows * (columns * 4 + 4));
+    for row in 0..rows {
+        if row > 0 {
+            text.push_str(", ");
+        }
+        text.push('(');
+        push_placeholders(&mut text, engine, row * columns + 1, columns);
+        text.push(')');
+    }
+    text
 }
 
 /// Inserts `rows` with multi-row statements `{head} VALUES (..), (..) {tail}`, as many rows per
@@ -73,5 +98,8 @@ mod tests {
         assert_eq!(placeholders(Engine::Postgres, 3, 2), "$3, $4");
         assert_eq!(value_rows(Engine::Postgres, 2, 3), "($1, $2, $3), ($4, $5, $6)");
         assert_eq!(value_rows(Engine::Sqlite, 2, 2), "(?, ?), (?, ?)");
+        assert_eq!(placeholders(Engine::Sqlite, 1, 3), "?, ?, ?");
+        assert_eq!(placeholders(Engine::Postgres, 1, 0), "");
+        assert_eq!(placeholder(Engine::Postgres, 12), "$12");
     }
 }
