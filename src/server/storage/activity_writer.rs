@@ -158,9 +158,12 @@ impl ActivityWriter {
     }
 }
 
-/// Counts folded per statement, and the pause after each.
-const FOLDED_PER_SLICE: usize = 400;
-const PAUSE_BETWEEN_SLICES: std::time::Duration = std::time::Duration::from_millis(2);
+/// Counts folded per statement, and the pause after each. Small, so that SQLite's thread never
+/// holds a core for long: with 400 counts a statement ran about 0.4 ms, and traced under the load
+/// benchmark (`perf sched timehist`, 6 s) the load generator waited for it 200 to 380 times, 90
+/// to 170 ms in all; with 100 it waited once.
+const FOLDED_PER_SLICE: usize = 100;
+const PAUSE_BETWEEN_SLICES: std::time::Duration = std::time::Duration::from_micros(500);
 
 /// On SQLite, lists part `part` under every hour `tallies` has counts of, so pages read it.
 async fn list_part(tx: &mut AnyConnection, engine: Engine, tallies: &[CountedHour], part: i64) -> StoreResult<()> {
