@@ -168,9 +168,14 @@ const PAUSE_BETWEEN_SLICES: std::time::Duration = std::time::Duration::from_micr
 /// On SQLite, lists part `part` under every hour `tallies` has counts of, so pages read it.
 async fn list_part(tx: &mut AnyConnection, engine: Engine, tallies: &[CountedHour], part: i64) -> StoreResult<()> {
     if engine == Engine::Sqlite {
-        let mut hours: Vec<i64> = tallies.iter().map(|(_, hour_start, _)| *hour_start).collect();
-        hours.sort_unstable();
-        hours.dedup();
+        // A fold spans an hour or two: a scan keeping the few distinct ones, not a sorted copy
+        // of half a million hours made on the thread that serves checks.
+        let mut hours: Vec<i64> = Vec::new();
+        for (_, hour_start, _) in tallies {
+            if !hours.contains(hour_start) {
+                hours.push(*hour_start);
+            }
+        }
         list_parts(tx, &hours, part).await?;
     }
     Ok(())
