@@ -1,6 +1,7 @@
 //! What partners did with their access: hourly decision counts and every refused attempt.
 
 use super::count_log::CountedHour;
+use super::count_parts::COUNTS_OF_USER;
 use super::error::StoreResult;
 use super::recent_counts::sum_by_key;
 use super::{Engine, Store};
@@ -78,25 +79,27 @@ impl Store {
     /// How each of a user's accesses was used: allowed decisions since `since`, and the last.
     pub async fn access_use_of_user(&self, user_id: i64, since: i64) -> StoreResult<Vec<AccessUse>> {
         let sql = match self.engine() {
-            // One seek per part of the table (see `count_parts`), listed hour by hour.
-            Engine::Sqlite => {
-                "SELECT partner_id, category_id, access, \
-                 CAST(SUM(CASE WHEN c.hour_start >= $2 THEN allowed ELSE 0 END) AS BIGINT), MAX(last_allowed_at) \
-                 FROM count_parts AS p CROSS JOIN decision_counts AS c \
-                 WHERE c.hour_start = p.hour_start AND c.part = p.part AND c.user_id = $1 \
-                 GROUP BY partner_id, category_id, access"
-            }
-            Engine::Postgres => {
-                "SELECT partner_id, category_id, access, \
+            // One seek per listed part into each table (see `count_parts`), over all hours:
+            // "last used" may be old.
+            Engine::Sqlite => format!(
+                "WITH counts_of_user AS {COUNTS_OF_USER} \
+                 SELECT partner_id, category_id, access, \
+                 CAST(SUM(CASE WHEN hour_start >= $3 THEN allowed ELSE 0 END) AS BIGINT), MAX(last_allowed_at) \
+                 FROM counts_of_user GROUP BY partner_id, category_id, access"
+            ),
+            Engine::Postgres => "SELECT partner_id, category_id, access, \
                  CAST(SUM(CASE WHEN hour_start >= $2 THEN allowed ELSE 0 END) AS BIGINT), MAX(last_allowed_at) \
                  FROM decision_counts WHERE user_id = $1 \
                  GROUP BY partner_id, category_id, access"
-            }
+                .to_owned(),
         };
-        let read = sqlx::query_as::<_, (i64, i64, String, i64, Option<i64>)>(sql)
-            .bind(user_id)
-            .bind(since)
-            .fetch_all(&self.counts_pool);
+        // Only fixed SQL is spliced in; every value is bound.
+        let query = sqlx::query_as::<_, (i64, i64, String, i64, Option<i64>)>(sqlx::AssertSqlSafe(sql)).bind(user_id);
+        let read = match self.engine() {
+            Engine::Sqlite => query.bind(i64::MIN).bind(since),
+            Engine::Postgres => query.bind(since),
+        }
+        .fetch_all(&self.counts_pool);
         let (rows, unfolded) = self.with_unfolded(user_id, async { Ok(read.await?) }).await?;
         let mut uses = rows
             .into_iter()
@@ -138,24 +141,21 @@ impl Store {
     /// Every hour with decisions about a user's data since `since`, oldest first.
     pub async fn hours_of_use(&self, user_id: i64, since: i64) -> StoreResult<Vec<HourOfUse>> {
         let sql = match self.engine() {
-            // On SQLite the table is keyed by hour and part first (see `count_parts`), so a user's
-            // hours are found by one seek per part listed since `since`; an hour's parts are
-            // added up.
-            Engine::Sqlite => {
-                "SELECT partner_id, category_id, access, c.hour_start, \
+            // One seek per part listed since `since` into each table (see `count_parts`); an
+            // hour's parts are added up.
+            Engine::Sqlite => format!(
+                "WITH counts_of_user AS {COUNTS_OF_USER} \
+                 SELECT partner_id, category_id, access, hour_start, \
                  CAST(SUM(allowed) AS BIGINT), CAST(SUM(denied) AS BIGINT) \
-                 FROM count_parts AS p CROSS JOIN decision_counts AS c \
-                 WHERE p.hour_start >= $2 AND c.hour_start = p.hour_start AND c.part = p.part \
-                 AND c.user_id = $1 \
-                 GROUP BY c.hour_start, partner_id, category_id, access \
-                 ORDER BY c.hour_start"
-            }
-            Engine::Postgres => {
-                "SELECT partner_id, category_id, access, hour_start, allowed, denied FROM decision_counts \
-                 WHERE user_id = $1 AND hour_start >= $2 ORDER BY hour_start"
-            }
+                 FROM counts_of_user GROUP BY hour_start, partner_id, category_id, access \
+                 ORDER BY hour_start"
+            ),
+            Engine::Postgres => "SELECT partner_id, category_id, access, hour_start, allowed, denied \
+                 FROM decision_counts WHERE user_id = $1 AND hour_start >= $2 ORDER BY hour_start"
+                .to_owned(),
         };
-        let read = sqlx::query_as::<_, (i64, i64, String, i64, i64, i64)>(sql)
+        // Only fixed SQL is spliced in; every value is bound.
+        let read = sqlx::query_as::<_, (i64, i64, String, i64, i64, i64)>(sqlx::AssertSqlSafe(sql))
             .bind(user_id)
             .bind(since)
             .fetch_all(&self.counts_pool);

@@ -133,12 +133,20 @@ impl ActivityWriter {
         let generation = i64::try_from(through_generation).unwrap_or(i64::MAX);
         let mut tx = self.begin().await?;
         list_part(&mut tx, engine, tallies, generation).await?;
-        for (done, slice) in tallies.chunks(FOLDED_PER_SLICE).enumerate() {
-            if done > 0 {
-                tokio::time::sleep(PAUSE_BETWEEN_SLICES).await;
+        // A part of its own, numbered by the newest generation it folds (see `count_parts`).
+        match engine {
+            Engine::Sqlite => {
+                let pause = || tokio::time::sleep(PAUSE_BETWEEN_SLICES);
+                count_parts::insert_user_parts(&mut tx, tallies, generation, pause).await?;
             }
-            // A part of its own, numbered by the newest generation it folds (see `count_parts`).
-            upsert_counts(&mut tx, engine, slice, generation).await?;
+            Engine::Postgres => {
+                for (done, slice) in tallies.chunks(FOLDED_PER_SLICE).enumerate() {
+                    if done > 0 {
+                        tokio::time::sleep(PAUSE_BETWEEN_SLICES).await;
+                    }
+                    upsert_counts(&mut tx, engine, slice, generation).await?;
+                }
+            }
         }
         sqlx::query("UPDATE count_log_folded SET through_generation = $1")
             .bind(generation)
