@@ -168,3 +168,29 @@ async fn each_fold_is_a_part_of_its_own_and_an_ended_hour_is_merged_into_one_par
     );
     store.close().await;
 }
+
+#[tokio::test]
+async fn counts_of_one_user_and_hour_that_come_apart_in_a_fold_are_added_up() {
+    let folder = TempSqliteFolder::new();
+    let store = folder.migrated_store().await;
+    let mut writer = store.activity_writer(Record::Counts).await.unwrap();
+    let (mut log, recent) = store.open_count_log(&mut writer).await.unwrap().unwrap();
+    let now = now_ms();
+    let earlier = now - 2 * 3_600_000;
+    // In the order counts recovered at a start are folded (by key, then hour): the user's
+    // earlier hour comes twice, with the current hour between.
+    let recovered = [
+        counted(3, earlier),
+        counted(2, now),
+        counted_access(Access::Write, 4, earlier),
+    ];
+    let through = log.rotate().unwrap();
+    writer.fold_counts(&recovered, through, &recent).await.unwrap();
+    let hour_of = |at: i64| at - at.rem_euclid(3_600_000);
+    assert_eq!(
+        allowed_per_hour(&store).await,
+        vec![(hour_of(earlier), 7, 2), (hour_of(now), 2, 1)],
+        "both accesses of the earlier hour, each counted once"
+    );
+    store.close().await;
+}

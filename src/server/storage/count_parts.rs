@@ -89,8 +89,9 @@ fn split_user_hour(counts: &[CountedHour]) -> (&[CountedHour], &[CountedHour]) {
 
 /// Inserts the part `part` of counts sorted by hour, then key, one row per user and hour, in
 /// statements of `USERS_PER_STATEMENT` users, calling `between` before each statement but the
-/// first (the fold pauses there). A user and hour already in the part (never, as parts are
-/// numbered by the log generation a fold ends with) gets these counts added to its list.
+/// first (the fold pauses there). A user and hour met again in the same part gets these counts
+/// added to its list: counts recovered at a start come sorted by key, then hour, so a user's
+/// hour can come in several runs.
 pub(super) async fn insert_user_parts<F: Future<Output = ()>>(
     conn: &mut AnyConnection,
     mut counts: &[CountedHour],
