@@ -4,12 +4,14 @@
 
 use crate::helpers::TempSqliteFolder;
 use sqlx::Connection;
+use std::sync::Arc;
 use who_can_see::domain::access::Access;
 use who_can_see::server::clock::now_ms;
 use who_can_see::server::storage::Store;
 use who_can_see::server::storage::activity::{AccessKey, HourTally};
-use who_can_see::server::storage::activity_writer::Record;
-use who_can_see::server::storage::count_log::{CountedHour, generations, log_stem};
+use who_can_see::server::storage::activity_writer::{ActivityWriter, Record};
+use who_can_see::server::storage::count_log::{CountLog, CountedHour, generations, log_stem};
+use who_can_see::server::storage::recent_counts::RecentCounts;
 
 const USER: i64 = 7;
 
@@ -112,12 +114,18 @@ async fn allowed_per_hour(store: &Store) -> Vec<(i64, i64, usize)> {
     per_hour
 }
 
+/// A migrated file store with its counts writer, its counts log and the counts in memory.
+async fn logged_store(folder: &TempSqliteFolder) -> (Store, ActivityWriter, CountLog, Arc<RecentCounts>) {
+    let store = folder.migrated_store().await;
+    let mut writer = store.activity_writer(Record::Counts).await.unwrap();
+    let (log, recent) = store.open_count_log(&mut writer).await.unwrap().unwrap();
+    (store, writer, log, recent)
+}
+
 #[tokio::test]
 async fn each_fold_is_a_part_of_its_own_and_an_ended_hour_is_merged_into_one_part() {
     let folder = TempSqliteFolder::new();
-    let store = folder.migrated_store().await;
-    let mut writer = store.activity_writer(Record::Counts).await.unwrap();
-    let (mut log, recent) = store.open_count_log(&mut writer).await.unwrap().unwrap();
+    let (store, mut writer, mut log, recent) = logged_store(&folder).await;
     let now = now_ms();
     let current_hour = now - now.rem_euclid(3_600_000);
     let ended_hour = current_hour - 2 * 3_600_000;
@@ -172,9 +180,7 @@ async fn each_fold_is_a_part_of_its_own_and_an_ended_hour_is_merged_into_one_par
 #[tokio::test]
 async fn counts_of_one_user_and_hour_that_come_apart_in_a_fold_are_added_up() {
     let folder = TempSqliteFolder::new();
-    let store = folder.migrated_store().await;
-    let mut writer = store.activity_writer(Record::Counts).await.unwrap();
-    let (mut log, recent) = store.open_count_log(&mut writer).await.unwrap().unwrap();
+    let (store, mut writer, mut log, recent) = logged_store(&folder).await;
     let now = now_ms();
     let earlier = now - 2 * 3_600_000;
     // In the order counts recovered at a start are folded (by key, then hour): the user's
