@@ -6,12 +6,13 @@ use crate::helpers::TempSqliteFolder;
 use sqlx::Connection;
 use std::sync::Arc;
 use who_can_see::domain::access::Access;
+use who_can_see::server::background_thread::BackgroundThread;
 use who_can_see::server::clock::now_ms;
 use who_can_see::server::storage::Store;
 use who_can_see::server::storage::activity::{AccessKey, HourTally};
 use who_can_see::server::storage::activity_writer::{ActivityWriter, Record};
 use who_can_see::server::storage::count_log::{CountLog, CountedHour, generations, log_stem};
-use who_can_see::server::storage::recent_counts::RecentCounts;
+use who_can_see::server::storage::recent_counts::{RecentCounts, sum_same_keys};
 
 const USER: i64 = 7;
 
@@ -122,10 +123,24 @@ async fn logged_store(folder: &TempSqliteFolder) -> (Store, ActivityWriter, Coun
     (store, writer, log, recent)
 }
 
+/// Folds counts as the count task does: logged, held in memory, then frozen and folded.
+async fn fold(writer: &mut ActivityWriter, log: &mut CountLog, recent: &RecentCounts, counts: &[CountedHour]) {
+    // As a second's decisions are tallied: sorted, one per key and hour.
+    let mut counts = counts.to_vec();
+    sum_same_keys(&mut counts);
+    log.append(&counts).unwrap();
+    recent.add(&counts);
+    let through = log.rotate().unwrap();
+    let mut frozen = Vec::new();
+    recent.freeze().summed_into(&mut frozen);
+    writer.fold_counts(&frozen, through, recent).await.unwrap();
+}
+
 #[tokio::test]
 async fn each_fold_is_a_part_of_its_own_and_an_ended_hour_is_merged_into_one_part() {
     let folder = TempSqliteFolder::new();
     let (store, mut writer, mut log, recent) = logged_store(&folder).await;
+    let background = BackgroundThread::start("wcs-merge");
     let now = now_ms();
     let current_hour = now - now.rem_euclid(3_600_000);
     let ended_hour = current_hour - 2 * 3_600_000;
@@ -140,12 +155,7 @@ async fn each_fold_is_a_part_of_its_own_and_an_ended_hour_is_merged_into_one_par
         vec![counted(1, now)],
     ];
     for counts in &folds {
-        log.append(counts).unwrap();
-        recent.add(counts);
-        let through = log.rotate().unwrap();
-        let mut frozen = Vec::new();
-        recent.freeze().summed_into(&mut frozen);
-        writer.fold_counts(&frozen, through, &recent).await.unwrap();
+        fold(&mut writer, &mut log, &recent, counts).await;
     }
     let before = store.access_use_of_user(USER, 0).await.unwrap();
     assert_eq!(parts_of_hour(&folder, ended_hour).await, 2, "one part per fold");
@@ -158,7 +168,7 @@ async fn each_fold_is_a_part_of_its_own_and_an_ended_hour_is_merged_into_one_par
     assert_eq!(allowed(&store).await, 10);
 
     assert_eq!(
-        writer.merge_ended_hours(current_hour).await.unwrap(),
+        writer.merge_ended_hours(current_hour, &background).await.unwrap(),
         1,
         "only the ended hour"
     );
@@ -170,7 +180,7 @@ async fn each_fold_is_a_part_of_its_own_and_an_ended_hour_is_merged_into_one_par
     );
     assert_eq!(allowed_per_hour(&store).await, shown);
     assert_eq!(
-        writer.merge_ended_hours(current_hour).await.unwrap(),
+        writer.merge_ended_hours(current_hour, &background).await.unwrap(),
         0,
         "nothing left to merge"
     );
@@ -198,5 +208,95 @@ async fn counts_of_one_user_and_hour_that_come_apart_in_a_fold_are_added_up() {
         vec![(hour_of(earlier), 7, 2), (hour_of(now), 2, 1)],
         "both accesses of the earlier hour, each counted once"
     );
+    store.close().await;
+}
+
+/// Allowed decisions about `access` of `user` in the hour of `at`, as a fold would count them.
+fn counted_for(user_id: i64, access: Access, allowed: i64, at: i64) -> CountedHour {
+    let (key, hour, tally) = counted_access(access, allowed, at);
+    (AccessKey { user_id, ..key }, hour, tally)
+}
+
+/// Allowed reads and writes of `user`, as the dashboard shows them.
+async fn reads_and_writes_shown(store: &Store, user: i64) -> (i64, i64) {
+    let uses = store.access_use_of_user(user, 0).await.unwrap();
+    let of = |access: Access| {
+        uses.iter()
+            .filter(|u| u.access == access)
+            .map(|u| u.allowed_since)
+            .sum::<i64>()
+    };
+    (of(Access::Read), of(Access::Write))
+}
+
+#[tokio::test]
+async fn an_ended_hour_of_many_users_is_merged_slice_by_slice_with_every_count_kept() {
+    let folder = TempSqliteFolder::new();
+    let (store, mut writer, mut log, recent) = logged_store(&folder).await;
+    let background = BackgroundThread::start("wcs-merge");
+    let now = now_ms();
+    let current_hour = now - now.rem_euclid(3_600_000);
+    let ended_hour = current_hour - 3_600_000;
+    // Ids far apart and close together, so the merge's slices of ids meet gaps and full runs.
+    let users: Vec<i64> = (1..=150).chain((0..40).map(|n| 1_000_000 + 37 * n)).collect();
+    // Each user read in the first fold and wrote in the second; every third user also read
+    // in the second, so some keys come in both parts.
+    let first: Vec<CountedHour> = users
+        .iter()
+        .map(|&user| counted_for(user, Access::Read, user % 5 + 1, ended_hour + 1_000))
+        .collect();
+    let mut second: Vec<CountedHour> = users
+        .iter()
+        .map(|&user| counted_for(user, Access::Write, 2, ended_hour + 2_000))
+        .collect();
+    second.extend(
+        users
+            .iter()
+            .filter(|&&user| user % 3 == 0)
+            .map(|&user| counted_for(user, Access::Read, 10, ended_hour + 3_000)),
+    );
+    fold(&mut writer, &mut log, &recent, &first).await;
+    fold(&mut writer, &mut log, &recent, &second).await;
+    assert_eq!(parts_of_hour(&folder, ended_hour).await, 2);
+
+    let expected = |user: i64, later_reads: i64| {
+        let read = user % 5 + 1 + if user % 3 == 0 { 10 } else { 0 } + later_reads;
+        (read, 2)
+    };
+    for &user in &users {
+        assert_eq!(
+            reads_and_writes_shown(&store, user).await,
+            expected(user, 0),
+            "user {user} before the merge"
+        );
+    }
+
+    assert_eq!(writer.merge_ended_hours(current_hour, &background).await.unwrap(), 1);
+    assert_eq!(parts_of_hour(&folder, ended_hour).await, 1, "one part left");
+    for &user in &users {
+        assert_eq!(
+            reads_and_writes_shown(&store, user).await,
+            expected(user, 0),
+            "user {user} after the merge"
+        );
+    }
+
+    // Counts of the ended hour that come late (recovered at a start) make a new part, and the
+    // next merge adds the merged part into it.
+    let late: Vec<CountedHour> = users
+        .iter()
+        .map(|&user| counted_for(user, Access::Read, 1, ended_hour + 4_000))
+        .collect();
+    fold(&mut writer, &mut log, &recent, &late).await;
+    assert_eq!(parts_of_hour(&folder, ended_hour).await, 2);
+    assert_eq!(writer.merge_ended_hours(current_hour, &background).await.unwrap(), 1);
+    assert_eq!(parts_of_hour(&folder, ended_hour).await, 1);
+    for &user in &users {
+        assert_eq!(
+            reads_and_writes_shown(&store, user).await,
+            expected(user, 1),
+            "user {user} after merging again"
+        );
+    }
     store.close().await;
 }
