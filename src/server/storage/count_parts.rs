@@ -212,41 +212,53 @@ pub(super) async fn merge_ended_hours(
     Ok(split.len())
 }
 
-/// User ids whose counts one slice of a merge adds up, in a transaction of its own. The sums are
-/// made in Rust: in a sqlite3 shell, summing 1,000 users' rows (seventy counts each) with
-/// SQLite's JSON functions took 0.21 s of CPU, reading them 3 ms. A transaction costs SQLite's
-/// thread something of its own besides its rows (at each commit it walks its page cache: 13% of
-/// that thread's samples in a merge of 100-user slices), so slices are not smaller.
-const USER_IDS_PER_MERGE_SLICE: i64 = 500;
+/// User ids whose counts one step of a merge adds up: one statement of each kind, about as long
+/// on SQLite's thread as one of a fold's. The sums are made in Rust: in a sqlite3 shell, summing
+/// 1,000 users' rows (seventy counts each) with SQLite's JSON functions took 0.21 s of CPU,
+/// reading them 3 ms.
+const USER_IDS_PER_MERGE_STEP: i64 = 100;
 
-/// The pause between two slices of a merge, so that an hour of millions of counts is merged in
-/// short steps between checks, never in one long transaction (one of 7 million rows halved a
-/// round of the load benchmark).
-const PAUSE_BETWEEN_MERGE_SLICES: std::time::Duration = std::time::Duration::from_millis(2);
+/// Steps per transaction. A commit costs SQLite's thread something of its own besides its rows
+/// (it walks its page cache: 13% of that thread's samples when each step committed alone).
+/// Steps of 500 ids, though, held a core long enough to triple the recorded check's p99 while
+/// the merge ran.
+const MERGE_STEPS_PER_TRANSACTION: usize = 5;
 
-/// Adds every part of `hour` up into its newest, slice by slice of user ids, then unlists the
-/// others. Each slice commits whole, so pages read every count once at any moment; a merge cut
-/// short (by a crash or an error) is taken up again by the next one, which finds the users left
-/// in the older parts.
+/// The pause after each step of a merge, so that an hour of millions of counts is merged in
+/// short steps between checks, never in one long burst (one transaction of 7 million rows
+/// halved a round of the load benchmark). Inside a transaction, too: nothing else writes the
+/// counts file meanwhile (folds wait for the merge), and pages read the last commit.
+const PAUSE_BETWEEN_MERGE_STEPS: std::time::Duration = std::time::Duration::from_millis(2);
+
+/// Adds every part of `hour` up into its newest, step by step of user ids, then unlists the
+/// others. Each transaction commits whole, so pages read every count once at any moment; a merge
+/// cut short (by a crash or an error) is taken up again by the next one, which finds the users
+/// left in the older parts.
 async fn merge_hour(
     conn: &mut AnyConnection,
     background: &BackgroundThread,
     hour: i64,
     newest_part: i64,
 ) -> StoreResult<()> {
-    let mut from_user = i64::MIN;
+    let mut from_user = Some(i64::MIN);
     let mut first = true;
-    while let Some(first_user) = first_user_in_older_parts(conn, hour, newest_part, from_user).await? {
-        if !first {
-            tokio::time::sleep(PAUSE_BETWEEN_MERGE_SLICES).await;
+    while from_user.is_some() {
+        let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+        for _ in 0..MERGE_STEPS_PER_TRANSACTION {
+            let Some(from) = from_user else { break };
+            let Some(first_user) = first_user_in_older_parts(&mut tx, hour, newest_part, from).await? else {
+                from_user = None;
+                break;
+            };
+            if !first {
+                tokio::time::sleep(PAUSE_BETWEEN_MERGE_STEPS).await;
+            }
+            first = false;
+            let last_user = first_user.saturating_add(USER_IDS_PER_MERGE_STEP - 1);
+            merge_users(&mut tx, background, hour, newest_part, first_user, last_user).await?;
+            from_user = last_user.checked_add(1);
         }
-        first = false;
-        let last_user = first_user.saturating_add(USER_IDS_PER_MERGE_SLICE - 1);
-        merge_users(conn, background, hour, newest_part, first_user, last_user).await?;
-        match last_user.checked_add(1) {
-            Some(next) => from_user = next,
-            None => break,
-        }
+        tx.commit().await?;
     }
     sqlx::query("DELETE FROM count_parts WHERE hour_start = $1 AND part < $2")
         .bind(hour)
@@ -290,17 +302,16 @@ type UserList = (i64, String);
 type CountRow = (i64, i64, i64, String, i64, i64, Option<i64>);
 
 /// Replaces every count of `hour` of the users `first_user..=last_user`, in all its parts and
-/// both tables, by their sums, one row per user in the newest part: all or nothing. The sums are
-/// made on `background`, not on the thread that serves checks.
+/// both tables, by their sums, one row per user in the newest part, in the transaction `tx`. The
+/// sums are made on `background`, not on the thread that serves checks.
 async fn merge_users(
-    conn: &mut AnyConnection,
+    tx: &mut AnyConnection,
     background: &BackgroundThread,
     hour: i64,
     newest_part: i64,
     first_user: i64,
     last_user: i64,
 ) -> StoreResult<()> {
-    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
     let in_listed_parts = "hour_start = $1 AND part IN (SELECT part FROM count_parts WHERE hour_start = $1) \
         AND user_id BETWEEN $2 AND $3";
     let lists: Vec<UserList> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -339,9 +350,8 @@ async fn merge_users(
         .await?;
     }
     for statement in merged.chunks(USERS_PER_STATEMENT) {
-        insert_user_rows(&mut tx, statement, newest_part).await?;
+        insert_user_rows(tx, statement, newest_part).await?;
     }
-    tx.commit().await?;
     Ok(())
 }
 
