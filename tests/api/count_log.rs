@@ -6,7 +6,6 @@ use crate::helpers::TempSqliteFolder;
 use sqlx::Connection;
 use std::sync::Arc;
 use who_can_see::domain::access::Access;
-use who_can_see::server::background_thread::BackgroundThread;
 use who_can_see::server::clock::now_ms;
 use who_can_see::server::storage::Store;
 use who_can_see::server::storage::activity::{AccessKey, HourTally};
@@ -140,7 +139,6 @@ async fn fold(writer: &mut ActivityWriter, log: &mut CountLog, recent: &RecentCo
 async fn each_fold_is_a_part_of_its_own_and_an_ended_hour_is_merged_into_one_part() {
     let folder = TempSqliteFolder::new();
     let (store, mut writer, mut log, recent) = logged_store(&folder).await;
-    let background = BackgroundThread::start("wcs-merge");
     let now = now_ms();
     let current_hour = now - now.rem_euclid(3_600_000);
     let ended_hour = current_hour - 2 * 3_600_000;
@@ -168,7 +166,7 @@ async fn each_fold_is_a_part_of_its_own_and_an_ended_hour_is_merged_into_one_par
     assert_eq!(allowed(&store).await, 10);
 
     assert_eq!(
-        writer.merge_ended_hours(current_hour, &background).await.unwrap(),
+        writer.merge_ended_hours(current_hour).await.unwrap(),
         1,
         "only the ended hour"
     );
@@ -180,7 +178,7 @@ async fn each_fold_is_a_part_of_its_own_and_an_ended_hour_is_merged_into_one_par
     );
     assert_eq!(allowed_per_hour(&store).await, shown);
     assert_eq!(
-        writer.merge_ended_hours(current_hour, &background).await.unwrap(),
+        writer.merge_ended_hours(current_hour).await.unwrap(),
         0,
         "nothing left to merge"
     );
@@ -230,14 +228,13 @@ async fn reads_and_writes_shown(store: &Store, user: i64) -> (i64, i64) {
 }
 
 #[tokio::test]
-async fn an_ended_hour_of_many_users_is_merged_slice_by_slice_with_every_count_kept() {
+async fn an_ended_hour_of_many_users_is_merged_with_every_count_kept() {
     let folder = TempSqliteFolder::new();
     let (store, mut writer, mut log, recent) = logged_store(&folder).await;
-    let background = BackgroundThread::start("wcs-merge");
     let now = now_ms();
     let current_hour = now - now.rem_euclid(3_600_000);
     let ended_hour = current_hour - 3_600_000;
-    // Ids far apart and close together, so the merge's slices of ids meet gaps and full runs.
+    // Ids far apart and close together.
     let users: Vec<i64> = (1..=150).chain((0..40).map(|n| 1_000_000 + 37 * n)).collect();
     // Each user read in the first fold and wrote in the second; every third user also read
     // in the second, so some keys come in both parts.
@@ -271,7 +268,7 @@ async fn an_ended_hour_of_many_users_is_merged_slice_by_slice_with_every_count_k
         );
     }
 
-    assert_eq!(writer.merge_ended_hours(current_hour, &background).await.unwrap(), 1);
+    assert_eq!(writer.merge_ended_hours(current_hour).await.unwrap(), 1);
     assert_eq!(parts_of_hour(&folder, ended_hour).await, 1, "one part left");
     for &user in &users {
         assert_eq!(
@@ -289,7 +286,7 @@ async fn an_ended_hour_of_many_users_is_merged_slice_by_slice_with_every_count_k
         .collect();
     fold(&mut writer, &mut log, &recent, &late).await;
     assert_eq!(parts_of_hour(&folder, ended_hour).await, 2);
-    assert_eq!(writer.merge_ended_hours(current_hour, &background).await.unwrap(), 1);
+    assert_eq!(writer.merge_ended_hours(current_hour).await.unwrap(), 1);
     assert_eq!(parts_of_hour(&folder, ended_hour).await, 1);
     for &user in &users {
         assert_eq!(

@@ -56,7 +56,7 @@ pub struct HourOfUse {
     pub denied: i64,
 }
 
-pub(super) fn access_of(raw: &str) -> StoreResult<Access> {
+fn access_of(raw: &str) -> StoreResult<Access> {
     Access::parse(raw).map_err(|e| super::StoreError::Database(sqlx::Error::Decode(e.into())))
 }
 
