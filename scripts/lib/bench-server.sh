@@ -97,3 +97,11 @@ median() {
   sort -g -k"$2,$2" "$1" | awk -v column="$2" '{ values[NR] = $column } END {
     if (NR % 2) print values[(NR + 1) / 2]; else print (values[NR / 2] + values[NR / 2 + 1]) / 2 }'
 }
+
+# The header of the medians' table, and one row of it: $1 the run's name, $2 its rounds' file.
+median_header() {
+  printf '%-26s %10s %9s %9s\n' run "requests/s" "p50 ms" "p99 ms"
+}
+median_row() {
+  printf '%-26s %10s %9s %9s\n' "$1" "$(median "$2" 1)" "$(median "$2" 2)" "$(median "$2" 3)"
+}

@@ -6,6 +6,7 @@ use crate::helpers::TempSqliteFolder;
 use sqlx::Connection;
 use std::sync::Arc;
 use who_can_see::domain::access::Access;
+use who_can_see::domain::activity::hour_start_of;
 use who_can_see::server::clock::now_ms;
 use who_can_see::server::storage::Store;
 use who_can_see::server::storage::activity::{AccessKey, HourTally};
@@ -31,7 +32,7 @@ fn counted_access(access: Access, allowed: i64, at: i64) -> CountedHour {
         denied: 0,
         last_allowed_at: Some(at),
     };
-    (key, at - at.rem_euclid(3_600_000), tally)
+    (key, hour_start_of(at), tally)
 }
 
 /// Allowed decisions about the user, as the dashboard reads them: table and memory together.
@@ -91,7 +92,7 @@ async fn parts_of_hour(folder: &TempSqliteFolder, at: i64) -> i64 {
         .await
         .unwrap();
     let (parts,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM count_parts WHERE hour_start = $1")
-        .bind(at - at.rem_euclid(3_600_000))
+        .bind(hour_start_of(at))
         .fetch_one(&mut file)
         .await
         .unwrap();
@@ -140,7 +141,7 @@ async fn each_fold_is_a_part_of_its_own_and_an_ended_hour_is_merged_into_one_par
     let folder = TempSqliteFolder::new();
     let (store, mut writer, mut log, recent) = logged_store(&folder).await;
     let now = now_ms();
-    let current_hour = now - now.rem_euclid(3_600_000);
+    let current_hour = hour_start_of(now);
     let ended_hour = current_hour - 2 * 3_600_000;
 
     // Three folds: two of the hour two hours ago (the second also reads and writes), one of now.
@@ -200,10 +201,9 @@ async fn counts_of_one_user_and_hour_that_come_apart_in_a_fold_are_added_up() {
     ];
     let through = log.rotate().unwrap();
     writer.fold_counts(&recovered, through, &recent).await.unwrap();
-    let hour_of = |at: i64| at - at.rem_euclid(3_600_000);
     assert_eq!(
         allowed_per_hour(&store).await,
-        vec![(hour_of(earlier), 7, 2), (hour_of(now), 2, 1)],
+        vec![(hour_start_of(earlier), 7, 2), (hour_start_of(now), 2, 1)],
         "both accesses of the earlier hour, each counted once"
     );
     store.close().await;
@@ -232,7 +232,7 @@ async fn an_ended_hour_of_many_users_is_merged_with_every_count_kept() {
     let folder = TempSqliteFolder::new();
     let (store, mut writer, mut log, recent) = logged_store(&folder).await;
     let now = now_ms();
-    let current_hour = now - now.rem_euclid(3_600_000);
+    let current_hour = hour_start_of(now);
     let ended_hour = current_hour - 3_600_000;
     // Ids far apart and close together.
     let users: Vec<i64> = (1..=150).chain((0..40).map(|n| 1_000_000 + 37 * n)).collect();
