@@ -23,6 +23,7 @@ pub mod expiry_sweeper;
 pub mod export;
 pub mod form_notices;
 pub mod form_problems;
+pub mod handle_ids;
 pub mod history;
 pub mod key_refresher;
 pub mod load_seed;

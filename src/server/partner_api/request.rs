@@ -3,9 +3,9 @@
 
 use super::ApiError;
 use crate::server::body_limit::limit_for;
-use crate::server::session::hash_token;
 use crate::server::state::AppState;
 use crate::server::storage::catalog::CatalogEntry;
+use crate::server::storage::key_cache::KeyDigest;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -47,7 +47,7 @@ async fn authenticated_partner(state: &AppState, headers: &HeaderMap) -> Result<
         .ok_or(ApiError::MissingKey)?;
     state
         .store
-        .partner_by_key_hash(&hash_token(key))
+        .partner_by_key(&KeyDigest::of_key(key))
         .await?
         .ok_or(ApiError::BadKey)
 }

@@ -2,6 +2,7 @@
 
 use super::Store;
 use super::error::StoreResult;
+use super::key_cache::KeyDigest;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -32,22 +33,22 @@ impl Store {
         Ok(rows.into_iter().map(entry).collect())
     }
 
-    /// The partner whose API key hashes to `key_hash`; keys themselves are never stored. A
-    /// retired partner has none, even if a key was set on it after it was retired.
-    pub async fn partner_by_key_hash(&self, key_hash: &str) -> StoreResult<Option<Arc<CatalogEntry>>> {
+    /// The partner whose API key has this digest; keys themselves are never stored. A retired
+    /// partner has none, even if a key was set on it after it was retired.
+    pub async fn partner_by_key(&self, key: &KeyDigest) -> StoreResult<Option<Arc<CatalogEntry>>> {
         let now = Instant::now();
-        if let Some(partner) = self.keys.get(key_hash, now) {
+        if let Some(partner) = self.keys.get(key, now) {
             return Ok(Some(partner));
         }
         let started = self.keys.start_lookup(now);
         let row: Option<(i64, String, String)> =
             sqlx::query_as("SELECT id, slug, name FROM partners WHERE api_key_hash = $1 AND retired_at IS NULL")
-                .bind(key_hash)
+                .bind(key.to_hex())
                 .fetch_optional(&self.pool)
                 .await?;
         let partner = row.map(|row| Arc::new(entry(row)));
         if let Some(found) = &partner {
-            self.keys.put(key_hash, found.clone(), started);
+            self.keys.put(*key, found.clone(), started);
         }
         Ok(partner)
     }
@@ -63,8 +64,10 @@ impl Store {
         .await?;
         let count = rows.len();
         self.keys.replace_all(
-            rows.into_iter()
-                .map(|(key_hash, id, slug, name)| (key_hash, entry((id, slug, name)))),
+            // A value that is not a digest matches no key.
+            rows.into_iter().filter_map(|(key_hash, id, slug, name)| {
+                KeyDigest::from_hex(&key_hash).map(|key| (key, entry((id, slug, name))))
+            }),
             started,
         );
         Ok(count)
