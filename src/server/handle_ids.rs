@@ -90,10 +90,7 @@ impl HandleIds {
         if self.slots[at].handle.len == 0 {
             self.short += 1;
         }
-        self.slots[at] = Slot {
-            handle: short,
-            user_id,
-        };
+        self.slots[at] = Slot { handle: short, user_id };
     }
 
     fn grow(&mut self) {

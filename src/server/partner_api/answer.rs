@@ -2,8 +2,12 @@
 
 use crate::domain::decision::{Decision, DenyReason};
 use crate::server::clock::rfc3339;
+use axum::body::Bytes;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use std::borrow::Cow;
+use std::sync::LazyLock;
 use utoipa::ToSchema;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
@@ -82,6 +86,75 @@ pub fn answer(decision: Decision) -> CheckAnswer {
                 since: when,
                 message,
             }
+        }
+    }
+}
+
+/// The answers that carry no time: allowed, and never granted. Most checks get one of them, so
+/// their JSON is written once, by the same serializer as any other answer, and sent as it is.
+static FIXED_ANSWERS: LazyLock<[(CheckAnswer, Bytes); 2]> = LazyLock::new(|| {
+    let never_granted = Decision::Deny {
+        reason: DenyReason::NeverGranted,
+        since: None,
+    };
+    [Decision::Allow, never_granted].map(|decision| {
+        let fixed = answer(decision);
+        let json = serde_json::to_vec(&fixed).expect("an answer always serializes");
+        (fixed, Bytes::from(json))
+    })
+});
+
+/// One answer as the response to `POST /api/v1/check`: `200 OK` with its JSON.
+pub struct CheckResponse(pub CheckAnswer);
+
+impl IntoResponse for CheckResponse {
+    fn into_response(self) -> Response {
+        let json = match FIXED_ANSWERS.iter().find(|(fixed, _)| *fixed == self.0) {
+            Some((_, json)) => json.clone(),
+            None => match serde_json::to_vec(&self.0) {
+                Ok(json) => Bytes::from(json),
+                // Only a serializer bug could get here; the answer is plain data.
+                Err(_) => return super::ApiError::Internal.into_response(),
+            },
+        };
+        ([(header::CONTENT_TYPE, "application/json")], json).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body_of(response: Response) -> Bytes {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+        runtime
+            .block_on(axum::body::to_bytes(response.into_body(), 1 << 16))
+            .expect("body")
+    }
+
+    #[test]
+    fn every_answer_is_sent_as_the_serializer_writes_it() {
+        let decisions = [
+            Decision::Allow,
+            Decision::Deny {
+                reason: DenyReason::NeverGranted,
+                since: None,
+            },
+            Decision::Deny {
+                reason: DenyReason::Withdrawn,
+                since: Some(1_700_000_000_000),
+            },
+            Decision::Deny {
+                reason: DenyReason::Expired,
+                since: Some(1_700_000_000_000),
+            },
+        ];
+        for decision in decisions {
+            let response = CheckResponse(answer(decision)).into_response();
+            assert_eq!(response.status(), axum::http::StatusCode::OK);
+            assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+            let expected = serde_json::to_vec(&answer(decision)).expect("serializes");
+            assert_eq!(body_of(response), expected, "{decision:?}");
         }
     }
 }

@@ -1,12 +1,11 @@
 //! `POST /api/v1/check`: one question, one answer.
 
-use super::answer::CheckAnswer;
+use super::answer::{CheckAnswer, CheckResponse};
 use super::openapi::PartnerErrors;
 use super::questions::{CheckRequest, answer_all};
 use super::request::PartnerRequest;
 use super::{ApiError, CHECK_PATH};
 use crate::server::state::AppState;
-use axum::Json;
 use axum::extract::State;
 
 /// May this partner do this access on this category of this user, now?
@@ -23,9 +22,9 @@ use axum::extract::State;
 pub async fn check(
     State(state): State<AppState>,
     request: PartnerRequest<CheckRequest>,
-) -> Result<Json<CheckAnswer>, ApiError> {
+) -> Result<CheckResponse, ApiError> {
     let answers = answer_all(&state, &request.partner, std::slice::from_ref(&request.body))
         .await
         .map_err(ApiError::without_question)?;
-    answers.into_iter().next().map(Json).ok_or(ApiError::Internal)
+    answers.into_iter().next().map(CheckResponse).ok_or(ApiError::Internal)
 }

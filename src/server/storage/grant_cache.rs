@@ -487,10 +487,18 @@ mod tests {
         let asked: Vec<AccessKey> = users.iter().map(|user_id| key(*user_id, 1, 2)).collect();
         let (states, uncached) = cache.states(&asked);
         assert!(uncached.is_empty(), "every one of them is cached");
-        assert!(states.iter().all(|state| *state == Some(grant(GrantStatus::Active).state)));
+        assert!(
+            states
+                .iter()
+                .all(|state| *state == Some(grant(GrantStatus::Active).state))
+        );
         for user_id in users {
             cache.forget(user_id);
-            assert_eq!(cache.states(&[key(user_id, 1, 2)]).1, vec![0], "user {user_id} forgotten");
+            assert_eq!(
+                cache.states(&[key(user_id, 1, 2)]).1,
+                vec![0],
+                "user {user_id} forgotten"
+            );
         }
         assert_eq!(cache.read().users.count, 0);
     }
@@ -505,7 +513,10 @@ mod tests {
             },
             ..grant(GrantStatus::Active)
         };
-        assert!(cache.fill(cache.generation(), HashMap::from([(7, vec![grant(GrantStatus::Active)])])));
+        assert!(cache.fill(
+            cache.generation(),
+            HashMap::from([(7, vec![grant(GrantStatus::Active)])])
+        ));
         assert!(cache.fill(cache.generation(), HashMap::from([(7, vec![odd])])));
         assert_eq!(cache.states(&[key(7, 1, 2)]).1, vec![0], "not the earlier state either");
     }
@@ -529,7 +540,9 @@ mod tests {
         // are compacted away more than once.
         for round in 0..80 {
             let first = if round == 0 { 1 } else { 501 };
-            let loaded = (first..=1_000).map(|user_id| (user_id, grants_of(user_id, round))).collect();
+            let loaded = (first..=1_000)
+                .map(|user_id| (user_id, grants_of(user_id, round)))
+                .collect();
             assert!(cache.fill(cache.generation(), loaded));
         }
         {

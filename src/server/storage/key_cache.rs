@@ -183,7 +183,10 @@ mod tests {
         assert_eq!(digest(key).to_hex(), stored);
         assert_eq!(KeyDigest::from_hex(&stored), Some(digest(key)));
         assert_eq!(KeyDigest::from_hex(&stored[1..]), None, "too short");
-        assert_eq!(KeyDigest::from_hex(&stored.replace(|c: char| c.is_ascii_digit(), "g")), None);
+        assert_eq!(
+            KeyDigest::from_hex(&stored.replace(|c: char| c.is_ascii_digit(), "g")),
+            None
+        );
         assert_ne!(digest(key), digest("wcs_0123456789abcdeF"));
     }
 
@@ -193,7 +196,11 @@ mod tests {
         let start = Instant::now();
         cache.put(digest("h"), shared_spotify(), cache.start_lookup(start));
         assert_eq!(cache.get(&digest("h"), start + KEY_TTL / 2), Some(shared_spotify()));
-        assert_eq!(cache.get(&digest("h"), start + KEY_TTL), None, "asks the database again");
+        assert_eq!(
+            cache.get(&digest("h"), start + KEY_TTL),
+            None,
+            "asks the database again"
+        );
         assert_eq!(cache.get(&digest("other"), start), None);
     }
 
@@ -213,7 +220,11 @@ mod tests {
         cache.put(digest("old"), shared_spotify(), cache.start_lookup(start));
         let renewed = start + KEY_TTL / 2;
         cache.replace_all([(digest("new"), spotify())], cache.start_lookup(renewed));
-        assert_eq!(cache.get(&digest("old"), renewed), None, "a key not read again stops at once");
+        assert_eq!(
+            cache.get(&digest("old"), renewed),
+            None,
+            "a key not read again stops at once"
+        );
         assert_eq!(
             cache.get(&digest("new"), start + KEY_TTL),
             Some(shared_spotify()),
