@@ -36,3 +36,4 @@ pub mod state;
 pub mod static_files;
 pub mod storage;
 pub mod support;
+pub mod thread_priority;

@@ -1,20 +1,15 @@
-//! A thread of its own, at a low scheduling priority, for work done in bulk beside the checks:
-//! adding up each second's decisions, writing them to the counts log, sorting a fold.
+//! A thread of its own, at a low scheduling priority (see `thread_priority`), for work done in
+//! bulk beside the checks: adding up each second's decisions, writing them to the counts log,
+//! sorting a fold.
 //!
-//! Why not Tokio's blocking pool: under load that work is tens of milliseconds every second.
-//! At the same priority as the thread serving checks, the kernel gives it whole time slices of
-//! that thread's core, and every check queued meanwhile waits them out (the recorded check's
-//! p99 was twice the unrecorded one's). At a lower priority a waking check thread preempts it at
-//! once; it still gets a share of a busy core, so it never stops.
+//! Why not Tokio's blocking pool: under load that work is tens of milliseconds every second,
+//! and at the same priority as the thread serving checks every check queued meanwhile waited it
+//! out (the recorded check's p99 was twice the unrecorded one's).
 
+use crate::server::thread_priority::lower_calling_thread;
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
 use tokio::sync::oneshot;
-
-/// The nice value of the thread (Linux; 0 is the default, 19 the lowest priority). Not 19: at
-/// that weight a saturated core would give a second's counts seconds to be written, and a
-/// crash could then lose more than the second the README promises.
-const NICE: i32 = 10;
 
 type Job = Box<dyn FnOnce() + Send>;
 
@@ -30,7 +25,7 @@ impl BackgroundThread {
     pub fn start(name: &str) -> Self {
         let (jobs, queue) = mpsc::channel::<Job>();
         let started = std::thread::Builder::new().name(name.to_owned()).spawn(move || {
-            lower_own_priority();
+            lower_calling_thread();
             for job in queue {
                 job();
             }
@@ -60,22 +55,6 @@ impl BackgroundThread {
     }
 }
 
-#[cfg(target_os = "linux")]
-fn lower_own_priority() {
-    // On Linux a nice value belongs to a thread: this changes the calling one only.
-    // SAFETY: plain system calls on the calling thread's id, with no pointers.
-    let changed = unsafe {
-        let thread = libc::gettid();
-        libc::setpriority(libc::PRIO_PROCESS, thread as libc::id_t, NICE)
-    };
-    if changed != 0 {
-        tracing::warn!(error = %std::io::Error::last_os_error(), "Could not lower the background thread's priority");
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn lower_own_priority() {}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,10 +72,9 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[tokio::test]
     async fn its_priority_is_lower_than_the_callers() {
+        use crate::server::thread_priority::{BULK_WORK_NICE, nice_of_calling_thread};
         let thread = BackgroundThread::start("test-nice");
-        // SAFETY: reads the calling thread's nice value; no pointers.
-        let nice = || unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) };
-        assert!(nice() < NICE, "the tests run at the default priority");
-        assert_eq!(thread.run(nice).await, Some(NICE));
+        assert!(nice_of_calling_thread() < BULK_WORK_NICE, "the tests run at the default priority");
+        assert_eq!(thread.run(nice_of_calling_thread).await, Some(BULK_WORK_NICE));
     }
 }

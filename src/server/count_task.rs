@@ -334,15 +334,15 @@ async fn fold(
         // Harmless: folded generations are never read again.
         tracing::warn!(%error, "Failed to remove folded decision counts logs");
     }
-    merge_ended_hours(&mut writer).await;
+    merge_ended_hours(&mut writer, &background).await;
     (writer, true, sorted)
 }
 
 /// Merges the parts of the hours that have ended (see `storage::count_parts`), so pages keep
 /// reading one part per hour. A failure only leaves more parts to read; the next fold tries again.
-async fn merge_ended_hours(writer: &mut OwnConnection) {
+async fn merge_ended_hours(writer: &mut OwnConnection, background: &BackgroundThread) {
     let merged = match writer.get().await {
-        Ok(connection) => connection.merge_ended_hours(hour_start_of(now_ms())).await,
+        Ok(connection) => connection.merge_ended_hours(hour_start_of(now_ms()), background).await,
         Err(error) => Err(error),
     };
     match merged {

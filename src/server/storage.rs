@@ -21,6 +21,7 @@ pub mod recent_counts;
 pub mod refusal_log;
 pub mod serving_lock;
 pub mod sessions;
+pub mod sqlite_priority;
 pub(crate) mod sql_lists;
 pub mod support;
 pub mod throttle;

@@ -7,6 +7,7 @@ use sqlx::Connection;
 use std::sync::Arc;
 use who_can_see::domain::access::Access;
 use who_can_see::domain::activity::hour_start_of;
+use who_can_see::server::background_thread::BackgroundThread;
 use who_can_see::server::clock::now_ms;
 use who_can_see::server::storage::Store;
 use who_can_see::server::storage::activity::{AccessKey, HourTally};
@@ -123,6 +124,31 @@ async fn logged_store(folder: &TempSqliteFolder) -> (Store, ActivityWriter, Coun
     (store, writer, log, recent)
 }
 
+/// Merges the ended hours before `current_hour` as the count task does; how many it merged.
+async fn merge(writer: &mut ActivityWriter, current_hour: i64) -> usize {
+    let background = BackgroundThread::start("test-merge");
+    writer.merge_ended_hours(current_hour, &background).await.unwrap()
+}
+
+/// The counts file's rows of the hour of `at`: per-user rows (user, counts as JSON) and per-key rows.
+async fn rows_of_hour(folder: &TempSqliteFolder, at: i64) -> (Vec<(i64, String)>, i64) {
+    let counts_file = folder.store_file().with_extension("counts.db");
+    let mut file = sqlx::SqliteConnection::connect(&format!("sqlite://{}", counts_file.display()))
+        .await
+        .unwrap();
+    let per_user = sqlx::query_as("SELECT user_id, counts FROM user_count_parts WHERE hour_start = $1 ORDER BY user_id")
+        .bind(hour_start_of(at))
+        .fetch_all(&mut file)
+        .await
+        .unwrap();
+    let (per_key,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM decision_counts WHERE hour_start = $1")
+        .bind(hour_start_of(at))
+        .fetch_one(&mut file)
+        .await
+        .unwrap();
+    (per_user, per_key)
+}
+
 /// Folds counts as the count task does: logged, held in memory, then frozen and folded.
 async fn fold(writer: &mut ActivityWriter, log: &mut CountLog, recent: &RecentCounts, counts: &[CountedHour]) {
     // As a second's decisions are tallied: sorted, one per key and hour.
@@ -167,7 +193,7 @@ async fn each_fold_is_a_part_of_its_own_and_an_ended_hour_is_merged_into_one_par
     assert_eq!(allowed(&store).await, 10);
 
     assert_eq!(
-        writer.merge_ended_hours(current_hour).await.unwrap(),
+        merge(&mut writer, current_hour).await,
         1,
         "only the ended hour"
     );
@@ -179,7 +205,7 @@ async fn each_fold_is_a_part_of_its_own_and_an_ended_hour_is_merged_into_one_par
     );
     assert_eq!(allowed_per_hour(&store).await, shown);
     assert_eq!(
-        writer.merge_ended_hours(current_hour).await.unwrap(),
+        merge(&mut writer, current_hour).await,
         0,
         "nothing left to merge"
     );
@@ -268,7 +294,7 @@ async fn an_ended_hour_of_many_users_is_merged_with_every_count_kept() {
         );
     }
 
-    assert_eq!(writer.merge_ended_hours(current_hour).await.unwrap(), 1);
+    assert_eq!(merge(&mut writer, current_hour).await, 1);
     assert_eq!(parts_of_hour(&folder, ended_hour).await, 1, "one part left");
     for &user in &users {
         assert_eq!(
@@ -286,7 +312,7 @@ async fn an_ended_hour_of_many_users_is_merged_with_every_count_kept() {
         .collect();
     fold(&mut writer, &mut log, &recent, &late).await;
     assert_eq!(parts_of_hour(&folder, ended_hour).await, 2);
-    assert_eq!(writer.merge_ended_hours(current_hour).await.unwrap(), 1);
+    assert_eq!(merge(&mut writer, current_hour).await, 1);
     assert_eq!(parts_of_hour(&folder, ended_hour).await, 1);
     for &user in &users {
         assert_eq!(
@@ -295,5 +321,81 @@ async fn an_ended_hour_of_many_users_is_merged_with_every_count_kept() {
             "user {user} after merging again"
         );
     }
+    store.close().await;
+}
+
+#[tokio::test]
+async fn a_merged_hour_holds_each_users_access_once_with_its_counts_added_up() {
+    let folder = TempSqliteFolder::new();
+    let (store, mut writer, mut log, recent) = logged_store(&folder).await;
+    let current_hour = hour_start_of(now_ms());
+    let ended_hour = current_hour - 3_600_000;
+    // The same read in three folds, the last one also writing.
+    fold(&mut writer, &mut log, &recent, &[counted(3, ended_hour + 1_000)]).await;
+    fold(&mut writer, &mut log, &recent, &[counted(2, ended_hour + 5_000)]).await;
+    fold(
+        &mut writer,
+        &mut log,
+        &recent,
+        &[
+            counted(1, ended_hour + 2_000),
+            counted_access(Access::Write, 4, ended_hour + 3_000),
+        ],
+    )
+    .await;
+    assert_eq!(rows_of_hour(&folder, ended_hour).await.0.len(), 3, "a row per fold");
+
+    assert_eq!(merge(&mut writer, current_hour).await, 1);
+    let (per_user, per_key) = rows_of_hour(&folder, ended_hour).await;
+    assert_eq!(
+        per_user,
+        vec![(
+            USER,
+            format!(r#"[[1,1,"read",6,0,{}],[1,1,"write",4,0,{}]]"#, ended_hour + 5_000, ended_hour + 3_000)
+        )],
+        "one row: each access once, its counts added up, its latest use kept"
+    );
+    assert_eq!(per_key, 0);
+    assert_eq!(reads_and_writes_shown(&store, USER).await, (6, 4));
+    store.close().await;
+}
+
+#[tokio::test]
+async fn counts_kept_one_row_per_access_by_an_older_version_are_merged_too() {
+    let folder = TempSqliteFolder::new();
+    let (store, mut writer, mut log, recent) = logged_store(&folder).await;
+    let current_hour = hour_start_of(now_ms());
+    let ended_hour = current_hour - 3_600_000;
+    fold(&mut writer, &mut log, &recent, &[counted(3, ended_hour + 1_000)]).await;
+    // As versions before per-user rows left an hour: one row per access, in a part of its own.
+    let counts_file = folder.store_file().with_extension("counts.db");
+    let mut file = sqlx::SqliteConnection::connect(&format!("sqlite://{}", counts_file.display()))
+        .await
+        .unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO decision_counts \
+         (hour_start, part, user_id, partner_id, category_id, access, allowed, denied, last_allowed_at) \
+         VALUES ({ended_hour}, 0, {USER}, 1, 1, 'read', 5, 2, {at}), ({ended_hour}, 0, {USER}, 1, 1, 'delete', 1, 0, NULL); \
+         INSERT INTO count_parts (hour_start, part) VALUES ({ended_hour}, 0);",
+        at = ended_hour + 9_000
+    )))
+    .execute(&mut file)
+    .await
+    .unwrap();
+    let before = store.access_use_of_user(USER, 0).await.unwrap();
+    assert_eq!(reads_and_writes_shown(&store, USER).await.0, 8, "both parts shown");
+
+    assert_eq!(merge(&mut writer, current_hour).await, 1);
+    assert_eq!(parts_of_hour(&folder, ended_hour).await, 1);
+    let (per_user, per_key) = rows_of_hour(&folder, ended_hour).await;
+    assert_eq!(
+        per_user,
+        vec![(
+            USER,
+            format!(r#"[[1,1,"read",8,2,{}],[1,1,"delete",1,0,null]]"#, ended_hour + 9_000)
+        )]
+    );
+    assert_eq!(per_key, 0, "the per-access rows are gone");
+    assert_eq!(store.access_use_of_user(USER, 0).await.unwrap(), before);
     store.close().await;
 }

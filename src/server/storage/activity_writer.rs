@@ -11,7 +11,9 @@ use super::count_parts::{self, list_parts};
 use super::error::StoreResult;
 use super::recent_counts::RecentCounts;
 use super::sql_lists::{AnyQuery, insert_rows};
+use super::sqlite_priority::LOWER_THREAD_PRIORITY;
 use super::{Engine, Store};
+use crate::server::background_thread::BackgroundThread;
 use sqlx::{Any, AnyConnection, Connection, Executor, Transaction};
 
 /// The writer's own page cache on SQLite (negative: KiB), and pages read through a memory map:
@@ -48,6 +50,13 @@ impl Store {
         let mut connection = pool.acquire().await?.detach();
         if self.engine() == Engine::Sqlite {
             connection.execute(SQLITE_WRITER_SETTINGS).await?;
+            if record == Record::Counts {
+                // Folds and merges are bulk work: they yield to the threads serving checks.
+                // (Refused attempts are committed before a partner is answered: not lowered.)
+                if let Err(error) = connection.execute(LOWER_THREAD_PRIORITY).await {
+                    tracing::warn!(%error, "The counts writer's thread runs at the default priority");
+                }
+            }
         }
         Ok(ActivityWriter {
             connection,
@@ -158,9 +167,10 @@ impl ActivityWriter {
 
     /// Merges the parts of every hour before `current_hour` that has several into one (SQLite;
     /// see `count_parts`), and says how many hours it merged; PostgreSQL's table has no parts.
-    pub async fn merge_ended_hours(&mut self, current_hour: i64) -> StoreResult<usize> {
+    /// Counts are added up on `background`, off the threads that serve checks.
+    pub async fn merge_ended_hours(&mut self, current_hour: i64, background: &BackgroundThread) -> StoreResult<usize> {
         match self.engine {
-            Engine::Sqlite => count_parts::merge_ended_hours(&mut self.connection, current_hour).await,
+            Engine::Sqlite => count_parts::merge_ended_hours(&mut self.connection, current_hour, background).await,
             Engine::Postgres => Ok(0),
         }
     }

@@ -106,17 +106,17 @@ fn append_words(grants: &[CachedGrant], into: &mut Vec<u64>) -> bool {
     true
 }
 
-/// The state of `key`'s grant in one user's words, if the user has it; `Err` if the key cannot
-/// be packed.
-fn state_in(words: &[u64], key: &AccessKey) -> Result<Option<GrantState>, ()> {
-    let wanted = packed(key.partner_id, key.category_id, key.access).ok_or(())?;
+/// The state of `key`'s grant in one user's words: `Some(None)` if the user does not have it,
+/// `None` if the key cannot be packed (so memory cannot answer).
+fn state_in(words: &[u64], key: &AccessKey) -> Option<Option<GrantState>> {
+    let wanted = packed(key.partner_id, key.category_id, key.access)?;
     let count = words.len() / 3;
     let Some(found) = words[..count].iter().position(|word| word & !STATUS_BITS == wanted) else {
-        return Ok(None);
+        return Some(None);
     };
     let times = count + 2 * found;
     let expires_at = words[times + 1] as i64;
-    Ok(Some(GrantState {
+    Some(Some(GrantState {
         status: status_of_bits(words[found]),
         changed_at: words[times] as i64,
         expires_at: (expires_at != NO_END).then_some(expires_at),
@@ -213,9 +213,13 @@ impl Users {
         old
     }
 
-    fn state(&self, key: &AccessKey) -> Option<Result<Option<GrantState>, ()>> {
+    /// As `state_in`, and `None` if the user is not cached.
+    fn state(&self, key: &AccessKey) -> Option<Option<GrantState>> {
         let place = self.place(key.user_id);
-        place.is_cached().then(|| state_in(&self.words[place.range()], key))
+        if !place.is_cached() {
+            return None;
+        }
+        state_in(&self.words[place.range()], key)
     }
 
     /// Caches the user's grants, or forgets the user if they cannot be cached.
@@ -303,8 +307,8 @@ impl GrantCache {
         let mut uncached = Vec::new();
         for (position, key) in asked.iter().enumerate() {
             match entries.users.state(key) {
-                Some(Ok(state)) => states.push(state),
-                _ => {
+                Some(state) => states.push(state),
+                None => {
                     states.push(None);
                     uncached.push(position);
                 }
@@ -323,6 +327,9 @@ impl GrantCache {
         if entries.users.count + loaded.len() > MOST_USERS {
             entries.users.clear();
         }
+        // Grown once for the whole batch, not doubled (and copied) along the way under the lock.
+        let words: usize = loaded.values().map(|grants| grants.len() * 3).sum();
+        entries.users.words.reserve(words);
         for (user_id, grants) in loaded {
             entries.users.insert(user_id, &grants);
         }

@@ -114,6 +114,10 @@ impl Store {
         let store = match engine {
             Engine::Sqlite => {
                 ensure_sqlite_folder(url)?;
+                // Before any connection opens: each gets the function then.
+                if let Err(error) = super::sqlite_priority::register() {
+                    tracing::warn!(%error, "The counts writer's thread will run at the default priority");
+                }
                 // synchronous=FULL: an acknowledged revocation survives power loss, not just a crash.
                 let pool = sqlite_pool(&with_create_mode(url), "FULL", 8)
                     .await
