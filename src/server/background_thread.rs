@@ -74,7 +74,10 @@ mod tests {
     async fn its_priority_is_lower_than_the_callers() {
         use crate::server::thread_priority::{BULK_WORK_NICE, nice_of_calling_thread};
         let thread = BackgroundThread::start("test-nice");
-        assert!(nice_of_calling_thread() < BULK_WORK_NICE, "the tests run at the default priority");
+        assert!(
+            nice_of_calling_thread() < BULK_WORK_NICE,
+            "the tests run at the default priority"
+        );
         assert_eq!(thread.run(nice_of_calling_thread).await, Some(BULK_WORK_NICE));
     }
 }

@@ -136,11 +136,12 @@ async fn rows_of_hour(folder: &TempSqliteFolder, at: i64) -> (Vec<(i64, String)>
     let mut file = sqlx::SqliteConnection::connect(&format!("sqlite://{}", counts_file.display()))
         .await
         .unwrap();
-    let per_user = sqlx::query_as("SELECT user_id, counts FROM user_count_parts WHERE hour_start = $1 ORDER BY user_id")
-        .bind(hour_start_of(at))
-        .fetch_all(&mut file)
-        .await
-        .unwrap();
+    let per_user =
+        sqlx::query_as("SELECT user_id, counts FROM user_count_parts WHERE hour_start = $1 ORDER BY user_id")
+            .bind(hour_start_of(at))
+            .fetch_all(&mut file)
+            .await
+            .unwrap();
     let (per_key,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM decision_counts WHERE hour_start = $1")
         .bind(hour_start_of(at))
         .fetch_one(&mut file)
@@ -192,11 +193,7 @@ async fn each_fold_is_a_part_of_its_own_and_an_ended_hour_is_merged_into_one_par
     );
     assert_eq!(allowed(&store).await, 10);
 
-    assert_eq!(
-        merge(&mut writer, current_hour).await,
-        1,
-        "only the ended hour"
-    );
+    assert_eq!(merge(&mut writer, current_hour).await, 1, "only the ended hour");
     assert_eq!(parts_of_hour(&folder, ended_hour).await, 1);
     assert_eq!(
         store.access_use_of_user(USER, 0).await.unwrap(),
@@ -204,11 +201,7 @@ async fn each_fold_is_a_part_of_its_own_and_an_ended_hour_is_merged_into_one_par
         "the same counts and last uses, read from one part"
     );
     assert_eq!(allowed_per_hour(&store).await, shown);
-    assert_eq!(
-        merge(&mut writer, current_hour).await,
-        0,
-        "nothing left to merge"
-    );
+    assert_eq!(merge(&mut writer, current_hour).await, 0, "nothing left to merge");
     store.close().await;
 }
 
@@ -351,7 +344,11 @@ async fn a_merged_hour_holds_each_users_access_once_with_its_counts_added_up() {
         per_user,
         vec![(
             USER,
-            format!(r#"[[1,1,"read",6,0,{}],[1,1,"write",4,0,{}]]"#, ended_hour + 5_000, ended_hour + 3_000)
+            format!(
+                r#"[[1,1,"read",6,0,{}],[1,1,"write",4,0,{}]]"#,
+                ended_hour + 5_000,
+                ended_hour + 3_000
+            )
         )],
         "one row: each access once, its counts added up, its latest use kept"
     );

@@ -78,7 +78,10 @@ mod tests {
             .await
             .expect("the function exists on a connection opened after `register`");
         assert_eq!(nice, BULK_WORK_NICE);
-        assert!(nice_of_calling_thread() < BULK_WORK_NICE, "the caller's thread is untouched");
+        assert!(
+            nice_of_calling_thread() < BULK_WORK_NICE,
+            "the caller's thread is untouched"
+        );
     }
 
     #[tokio::test]
