@@ -55,6 +55,35 @@ impl BackgroundThread {
     }
 }
 
+/// Runs the future `job` makes to its end on a new thread named `name`, at the same low
+/// priority, under a Tokio runtime of its own, and hands back its output; `None` if the thread
+/// or its runtime could not start, or the job panicked. For rare async work that takes seconds
+/// of CPU (merging an ended hour of counts): on the runtime serving checks it would delay them
+/// however finely it awaited, and on the background thread each second's counts would wait
+/// behind it.
+pub async fn run_on_own_thread<T, F, Job>(name: &str, job: Job) -> Option<T>
+where
+    T: Send + 'static,
+    F: Future<Output = T>,
+    Job: FnOnce() -> F + Send + 'static,
+{
+    let (done, result) = oneshot::channel();
+    let started = std::thread::Builder::new().name(name.to_owned()).spawn(move || {
+        lower_calling_thread();
+        match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            Ok(runtime) => {
+                let _ = done.send(runtime.block_on(job()));
+            }
+            Err(error) => tracing::error!(%error, "Could not start a runtime for a thread of its own"),
+        }
+    });
+    if let Err(error) = started {
+        tracing::error!(%error, name, "Could not start a thread of its own");
+        return None;
+    }
+    result.await.ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,5 +108,30 @@ mod tests {
             "the tests run at the default priority"
         );
         assert_eq!(thread.run(nice_of_calling_thread).await, Some(BULK_WORK_NICE));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn a_job_on_its_own_thread_runs_there_at_low_priority_and_hands_back_its_output() {
+        use crate::server::thread_priority::{BULK_WORK_NICE, nice_of_calling_thread};
+        let caller = std::thread::current().id();
+        let ran = run_on_own_thread("test-own", move || async move {
+            // Its own runtime: it can await timers as any async work does.
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            let thread = std::thread::current();
+            (
+                thread.id() != caller,
+                thread.name().map(str::to_owned),
+                nice_of_calling_thread(),
+            )
+        })
+        .await;
+        assert_eq!(ran, Some((true, Some("test-own".to_owned()), BULK_WORK_NICE)));
+    }
+
+    #[tokio::test]
+    async fn a_job_that_panics_on_its_own_thread_gives_none() {
+        let ran: Option<()> = run_on_own_thread("test-own-panic", || async { panic!("on purpose") }).await;
+        assert_eq!(ran, None);
     }
 }

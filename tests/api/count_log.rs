@@ -7,7 +7,7 @@ use sqlx::Connection;
 use std::sync::Arc;
 use who_can_see::domain::access::Access;
 use who_can_see::domain::activity::hour_start_of;
-use who_can_see::server::background_thread::BackgroundThread;
+use who_can_see::server::background_thread::run_on_own_thread;
 use who_can_see::server::clock::now_ms;
 use who_can_see::server::storage::Store;
 use who_can_see::server::storage::activity::{AccessKey, HourTally};
@@ -86,12 +86,17 @@ async fn a_logged_second_is_folded_once_even_if_its_log_outlives_the_fold() {
     restarted.close().await;
 }
 
+/// A connection of the test's own to the store's counts file (`<store>.counts.db`).
+async fn counts_file(folder: &TempSqliteFolder) -> sqlx::SqliteConnection {
+    let path = folder.store_file().with_extension("counts.db");
+    sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap()
+}
+
 /// How many parts the counts file holds for the hour of `at` (each fold adds one).
 async fn parts_of_hour(folder: &TempSqliteFolder, at: i64) -> i64 {
-    let counts_file = folder.store_file().with_extension("counts.db");
-    let mut file = sqlx::SqliteConnection::connect(&format!("sqlite://{}", counts_file.display()))
-        .await
-        .unwrap();
+    let mut file = counts_file(folder).await;
     let (parts,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM count_parts WHERE hour_start = $1")
         .bind(hour_start_of(at))
         .fetch_one(&mut file)
@@ -126,16 +131,12 @@ async fn logged_store(folder: &TempSqliteFolder) -> (Store, ActivityWriter, Coun
 
 /// Merges the ended hours before `current_hour` as the count task does; how many it merged.
 async fn merge(writer: &mut ActivityWriter, current_hour: i64) -> usize {
-    let background = BackgroundThread::start("test-merge");
-    writer.merge_ended_hours(current_hour, &background).await.unwrap()
+    writer.merge_ended_hours(current_hour).await.unwrap()
 }
 
 /// The counts file's rows of the hour of `at`: per-user rows (user, counts as JSON) and per-key rows.
 async fn rows_of_hour(folder: &TempSqliteFolder, at: i64) -> (Vec<(i64, String)>, i64) {
-    let counts_file = folder.store_file().with_extension("counts.db");
-    let mut file = sqlx::SqliteConnection::connect(&format!("sqlite://{}", counts_file.display()))
-        .await
-        .unwrap();
+    let mut file = counts_file(folder).await;
     let per_user =
         sqlx::query_as("SELECT user_id, counts FROM user_count_parts WHERE hour_start = $1 ORDER BY user_id")
             .bind(hour_start_of(at))
@@ -365,10 +366,7 @@ async fn counts_kept_one_row_per_access_by_an_older_version_are_merged_too() {
     let ended_hour = current_hour - 3_600_000;
     fold(&mut writer, &mut log, &recent, &[counted(3, ended_hour + 1_000)]).await;
     // As versions before per-user rows left an hour: one row per access, in a part of its own.
-    let counts_file = folder.store_file().with_extension("counts.db");
-    let mut file = sqlx::SqliteConnection::connect(&format!("sqlite://{}", counts_file.display()))
-        .await
-        .unwrap();
+    let mut file = counts_file(&folder).await;
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
         "INSERT INTO decision_counts \
          (hour_start, part, user_id, partner_id, category_id, access, allowed, denied, last_allowed_at) \
@@ -394,5 +392,30 @@ async fn counts_kept_one_row_per_access_by_an_older_version_are_merged_too() {
     );
     assert_eq!(per_key, 0, "the per-access rows are gone");
     assert_eq!(store.access_use_of_user(USER, 0).await.unwrap(), before);
+    store.close().await;
+}
+
+#[tokio::test]
+async fn a_merge_on_a_thread_of_its_own_hands_back_a_writer_that_keeps_folding() {
+    let folder = TempSqliteFolder::new();
+    let (store, mut writer, mut log, recent) = logged_store(&folder).await;
+    let current_hour = hour_start_of(now_ms());
+    let ended_hour = current_hour - 3_600_000;
+    fold(&mut writer, &mut log, &recent, &[counted(3, ended_hour + 1_000)]).await;
+    fold(&mut writer, &mut log, &recent, &[counted(2, ended_hour + 2_000)]).await;
+
+    // As the count task merges: the writer's connection moves to another thread and runtime.
+    let (mut writer, merged) = run_on_own_thread("test-merge", move || async move {
+        let merged = writer.merge_ended_hours(current_hour).await.unwrap();
+        (writer, merged)
+    })
+    .await
+    .expect("the merge ran");
+    assert_eq!(merged, 1);
+    assert_eq!(parts_of_hour(&folder, ended_hour).await, 1);
+
+    // Back on the test's runtime, the same connection folds the current hour.
+    fold(&mut writer, &mut log, &recent, &[counted(4, now_ms())]).await;
+    assert_eq!(allowed(&store).await, 9, "the merged hour's 5 and the new fold's 4");
     store.close().await;
 }

@@ -13,7 +13,6 @@ use super::recent_counts::RecentCounts;
 use super::sql_lists::{AnyQuery, insert_rows};
 use super::sqlite_priority::LOWER_THREAD_PRIORITY;
 use super::{Engine, Store};
-use crate::server::background_thread::BackgroundThread;
 use sqlx::{Any, AnyConnection, Connection, Executor, Transaction};
 
 /// The writer's own page cache on SQLite (negative: KiB), and pages read through a memory map:
@@ -167,10 +166,10 @@ impl ActivityWriter {
 
     /// Merges the parts of every hour before `current_hour` that has several into one (SQLite;
     /// see `count_parts`), and says how many hours it merged; PostgreSQL's table has no parts.
-    /// Counts are added up on `background`, off the threads that serve checks.
-    pub async fn merge_ended_hours(&mut self, current_hour: i64, background: &BackgroundThread) -> StoreResult<usize> {
+    /// Seconds of CPU under load: call it on a thread that serves no checks.
+    pub async fn merge_ended_hours(&mut self, current_hour: i64) -> StoreResult<usize> {
         match self.engine {
-            Engine::Sqlite => count_parts::merge_ended_hours(&mut self.connection, current_hour, background).await,
+            Engine::Sqlite => count_parts::merge_ended_hours(&mut self.connection, current_hour).await,
             Engine::Postgres => Ok(0),
         }
     }

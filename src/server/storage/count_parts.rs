@@ -25,7 +25,6 @@ use super::error::StoreResult;
 use super::recent_counts::sum_same_keys;
 use super::sql_lists::{AnyQuery, insert_rows};
 use crate::domain::access::Access;
-use crate::server::background_thread::BackgroundThread;
 use sqlx::AnyConnection;
 
 /// A user's counts in each listed part since `$2` (an hour start), from both tables: rows of
@@ -92,56 +91,69 @@ fn split_user_hour(counts: &[CountedHour]) -> (&[CountedHour], &[CountedHour]) {
     counts.split_at(end)
 }
 
+/// The rows of `user_count_parts` for counts sorted by hour, then key (which starts with the
+/// user): one per user and hour, at most `most` of them, and the counts that follow.
+fn user_hour_rows(mut counts: &[CountedHour], most: usize) -> (Vec<UserHour>, &[CountedHour]) {
+    let mut rows = Vec::new();
+    while rows.len() < most && !counts.is_empty() {
+        let (user_hour, rest) = split_user_hour(counts);
+        rows.push(UserHour {
+            hour_start: user_hour[0].1,
+            user_id: user_hour[0].0.user_id,
+            counts: counts_json(user_hour),
+        });
+        counts = rest;
+    }
+    (rows, counts)
+}
+
 /// Inserts the part `part` of counts sorted by hour, then key, one row per user and hour, in
 /// statements of `USERS_PER_STATEMENT` users, calling `between` before each statement but the
-/// first (the fold pauses there). A user and hour met again in the same part gets these counts
-/// added to its list: counts recovered at a start come sorted by key, then hour, so a user's
-/// hour can come in several runs.
+/// first (the fold pauses there). Each statement's rows are written just before it, so the
+/// thread running this never works long between two waits.
 pub(super) async fn insert_user_parts<F: Future<Output = ()>>(
     conn: &mut AnyConnection,
     mut counts: &[CountedHour],
     part: i64,
     between: impl Fn() -> F,
 ) -> Result<(), sqlx::Error> {
-    let head = "INSERT INTO user_count_parts (hour_start, part, user_id, counts)";
-    let add_to_list = "ON CONFLICT (hour_start, part, user_id) DO UPDATE SET \
-        counts = substr(user_count_parts.counts, 1, length(user_count_parts.counts) - 1) \
-        || ',' || substr(excluded.counts, 2)";
-    let mut rows: Vec<UserHour> = Vec::with_capacity(USERS_PER_STATEMENT);
     let mut first = true;
     while !counts.is_empty() {
-        rows.clear();
-        while rows.len() < USERS_PER_STATEMENT && !counts.is_empty() {
-            let (user_hour, rest) = split_user_hour(counts);
-            rows.push(UserHour {
-                hour_start: user_hour[0].1,
-                user_id: user_hour[0].0.user_id,
-                counts: counts_json(user_hour),
-            });
-            counts = rest;
-        }
+        let (rows, rest) = user_hour_rows(counts, USERS_PER_STATEMENT);
+        counts = rest;
         if !first {
             between().await;
         }
         first = false;
-        insert_rows(
-            conn,
-            Engine::Sqlite,
-            head,
-            add_to_list,
-            4,
-            &rows,
-            |query: AnyQuery<'_>, row| {
-                query
-                    .bind(row.hour_start)
-                    .bind(part)
-                    .bind(row.user_id)
-                    .bind(row.counts.clone())
-            },
-        )
-        .await?;
+        insert_user_hour_rows(conn, &rows, part).await?;
     }
     Ok(())
+}
+
+/// Inserts `rows` into part `part` in one statement. A user and hour met again in the same part
+/// gets these counts added to its list: counts recovered at a start come sorted by key, then
+/// hour, so a user's hour can come in several runs.
+async fn insert_user_hour_rows(conn: &mut AnyConnection, rows: &[UserHour], part: i64) -> Result<(), sqlx::Error> {
+    let head = "INSERT INTO user_count_parts (hour_start, part, user_id, counts)";
+    let add_to_list = "ON CONFLICT (hour_start, part, user_id) DO UPDATE SET \
+        counts = substr(user_count_parts.counts, 1, length(user_count_parts.counts) - 1) \
+        || ',' || substr(excluded.counts, 2)";
+    insert_rows(
+        conn,
+        Engine::Sqlite,
+        head,
+        add_to_list,
+        4,
+        rows,
+        |query: AnyQuery<'_>, row| {
+            query
+                .bind(row.hour_start)
+                .bind(part)
+                .bind(row.user_id)
+                .bind(row.counts.clone())
+        },
+    )
+    .await
 }
 
 /// Lists the part `part` under each of `hours`, so that pages read it.
@@ -161,13 +173,9 @@ pub(super) async fn list_parts(conn: &mut AnyConnection, hours: &[i64], part: i6
 }
 
 /// Merges the parts of every hour that started before `current_hour` and has more than one,
-/// each in a transaction of its own, adding up each user's counts on `background`; returns how
-/// many hours it merged.
-pub(super) async fn merge_ended_hours(
-    conn: &mut AnyConnection,
-    current_hour: i64,
-    background: &BackgroundThread,
-) -> StoreResult<usize> {
+/// each in a transaction of its own; returns how many hours it merged. Adding an hour up is
+/// seconds of CPU under load, done on the calling thread: call it on one that serves no checks.
+pub(super) async fn merge_ended_hours(conn: &mut AnyConnection, current_hour: i64) -> StoreResult<usize> {
     let split: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT hour_start, MAX(part) FROM count_parts WHERE hour_start < $1 \
          GROUP BY hour_start HAVING COUNT(*) > 1 ORDER BY hour_start",
@@ -176,7 +184,7 @@ pub(super) async fn merge_ended_hours(
     .fetch_all(&mut *conn)
     .await?;
     for (hour, newest_part) in &split {
-        merge_hour(conn, *hour, *newest_part, background).await?;
+        merge_hour(conn, *hour, *newest_part).await?;
     }
     Ok(split.len())
 }
@@ -231,14 +239,9 @@ fn summed_per_user(hour: i64, texts: Vec<(i64, String)>) -> Result<Vec<CountedHo
 
 /// Adds every part of `hour` up into its newest, one row per user with each key once, and drops
 /// the others: all or nothing.
-async fn merge_hour(
-    conn: &mut AnyConnection,
-    hour: i64,
-    newest_part: i64,
-    background: &BackgroundThread,
-) -> StoreResult<()> {
+async fn merge_hour(conn: &mut AnyConnection, hour: i64, newest_part: i64) -> StoreResult<()> {
     let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
-    let mut texts: Vec<(i64, String)> = sqlx::query_as(COUNTS_OF_HOUR_BY_USER)
+    let texts: Vec<(i64, String)> = sqlx::query_as(COUNTS_OF_HOUR_BY_USER)
         .bind(hour)
         .fetch_all(&mut *tx)
         .await?;
@@ -250,16 +253,18 @@ async fn merge_hour(
         .bind(hour)
         .execute(&mut *tx)
         .await?;
-    while !texts.is_empty() {
-        let rest = texts.split_off(texts.len().min(USERS_PER_SUM));
-        let users = std::mem::replace(&mut texts, rest);
-        // Parsing and adding up is seconds of CPU in a busy hour: not on a thread serving checks.
-        let summed = background
-            .run(move || summed_per_user(hour, users))
-            .await
-            .ok_or_else(|| sqlx::Error::Decode("adding up an hour's counts failed".into()))?
-            .map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
-        insert_user_parts(&mut tx, &summed, newest_part, || std::future::ready(())).await?;
+    // A slice of users at a time, so that only their counts are in memory at once.
+    let mut users = texts.into_iter();
+    loop {
+        let slice: Vec<(i64, String)> = users.by_ref().take(USERS_PER_SUM).collect();
+        if slice.is_empty() {
+            break;
+        }
+        let summed = summed_per_user(hour, slice).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
+        let (rows, _) = user_hour_rows(&summed, usize::MAX);
+        for statement in rows.chunks(USERS_PER_STATEMENT) {
+            insert_user_hour_rows(&mut tx, statement, newest_part).await?;
+        }
     }
     sqlx::query("DELETE FROM count_parts WHERE hour_start = $1 AND part < $2")
         .bind(hour)
