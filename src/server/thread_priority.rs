@@ -1,5 +1,6 @@
 //! A lower scheduling priority for threads that do bulk work beside the checks: the recorder's
-//! background thread, and SQLite's thread for the decision counts' table.
+//! background thread, the thread that merges an ended hour, and SQLite's thread for the
+//! decision counts' table.
 //!
 //! At the same priority as a thread serving checks, the kernel gives bulk work whole time slices
 //! of that thread's core, and every check queued meanwhile waits them out. At a lower priority a

@@ -91,69 +91,56 @@ fn split_user_hour(counts: &[CountedHour]) -> (&[CountedHour], &[CountedHour]) {
     counts.split_at(end)
 }
 
-/// The rows of `user_count_parts` for counts sorted by hour, then key (which starts with the
-/// user): one per user and hour, at most `most` of them, and the counts that follow.
-fn user_hour_rows(mut counts: &[CountedHour], most: usize) -> (Vec<UserHour>, &[CountedHour]) {
-    let mut rows = Vec::new();
-    while rows.len() < most && !counts.is_empty() {
-        let (user_hour, rest) = split_user_hour(counts);
-        rows.push(UserHour {
-            hour_start: user_hour[0].1,
-            user_id: user_hour[0].0.user_id,
-            counts: counts_json(user_hour),
-        });
-        counts = rest;
-    }
-    (rows, counts)
-}
-
 /// Inserts the part `part` of counts sorted by hour, then key, one row per user and hour, in
 /// statements of `USERS_PER_STATEMENT` users, calling `between` before each statement but the
-/// first (the fold pauses there). Each statement's rows are written just before it, so the
-/// thread running this never works long between two waits.
+/// first (the fold pauses there). A user and hour met again in the same part gets these counts
+/// added to its list: counts recovered at a start come sorted by key, then hour, so a user's
+/// hour can come in several runs.
 pub(super) async fn insert_user_parts<F: Future<Output = ()>>(
     conn: &mut AnyConnection,
     mut counts: &[CountedHour],
     part: i64,
     between: impl Fn() -> F,
 ) -> Result<(), sqlx::Error> {
-    let mut first = true;
-    while !counts.is_empty() {
-        let (rows, rest) = user_hour_rows(counts, USERS_PER_STATEMENT);
-        counts = rest;
-        if !first {
-            between().await;
-        }
-        first = false;
-        insert_user_hour_rows(conn, &rows, part).await?;
-    }
-    Ok(())
-}
-
-/// Inserts `rows` into part `part` in one statement. A user and hour met again in the same part
-/// gets these counts added to its list: counts recovered at a start come sorted by key, then
-/// hour, so a user's hour can come in several runs.
-async fn insert_user_hour_rows(conn: &mut AnyConnection, rows: &[UserHour], part: i64) -> Result<(), sqlx::Error> {
     let head = "INSERT INTO user_count_parts (hour_start, part, user_id, counts)";
     let add_to_list = "ON CONFLICT (hour_start, part, user_id) DO UPDATE SET \
         counts = substr(user_count_parts.counts, 1, length(user_count_parts.counts) - 1) \
         || ',' || substr(excluded.counts, 2)";
-    insert_rows(
-        conn,
-        Engine::Sqlite,
-        head,
-        add_to_list,
-        4,
-        rows,
-        |query: AnyQuery<'_>, row| {
-            query
-                .bind(row.hour_start)
-                .bind(part)
-                .bind(row.user_id)
-                .bind(row.counts.clone())
-        },
-    )
-    .await
+    let mut rows: Vec<UserHour> = Vec::with_capacity(USERS_PER_STATEMENT);
+    let mut first = true;
+    while !counts.is_empty() {
+        rows.clear();
+        while rows.len() < USERS_PER_STATEMENT && !counts.is_empty() {
+            let (user_hour, rest) = split_user_hour(counts);
+            rows.push(UserHour {
+                hour_start: user_hour[0].1,
+                user_id: user_hour[0].0.user_id,
+                counts: counts_json(user_hour),
+            });
+            counts = rest;
+        }
+        if !first {
+            between().await;
+        }
+        first = false;
+        insert_rows(
+            conn,
+            Engine::Sqlite,
+            head,
+            add_to_list,
+            4,
+            &rows,
+            |query: AnyQuery<'_>, row| {
+                query
+                    .bind(row.hour_start)
+                    .bind(part)
+                    .bind(row.user_id)
+                    .bind(row.counts.clone())
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Lists the part `part` under each of `hours`, so that pages read it.
@@ -261,10 +248,7 @@ async fn merge_hour(conn: &mut AnyConnection, hour: i64, newest_part: i64) -> St
             break;
         }
         let summed = summed_per_user(hour, slice).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
-        let (rows, _) = user_hour_rows(&summed, usize::MAX);
-        for statement in rows.chunks(USERS_PER_STATEMENT) {
-            insert_user_hour_rows(&mut tx, statement, newest_part).await?;
-        }
+        insert_user_parts(&mut tx, &summed, newest_part, || std::future::ready(())).await?;
     }
     sqlx::query("DELETE FROM count_parts WHERE hour_start = $1 AND part < $2")
         .bind(hour)

@@ -3,8 +3,8 @@
 //!
 //! sqlx runs each SQLite connection on a thread of its own, which the app cannot reach through
 //! `AnyConnection`. The counts writer's thread folds counts and, once an hour under load, merges
-//! an ended hour: about 16 s of one core in one statement (`scripts/bench-merge`), taken from the
-//! thread serving checks at the same priority. A SQL function runs on that very thread, so the
+//! an ended hour: seconds of one core (`scripts/bench-merge`), taken from the thread serving
+//! checks at the same priority. A SQL function runs on that very thread, so the
 //! writer lowers it by calling one. SQLite adds the function to every connection it opens once
 //! `register` has run (an auto extension); only the counts writer calls it.
 
