@@ -419,3 +419,29 @@ async fn a_merge_on_a_thread_of_its_own_hands_back_a_writer_that_keeps_folding()
     assert_eq!(allowed(&store).await, 9, "the merged hour's 5 and the new fold's 4");
     store.close().await;
 }
+
+#[tokio::test]
+async fn an_hour_whose_counts_cannot_be_read_is_left_as_it_was() {
+    let folder = TempSqliteFolder::new();
+    let (store, mut writer, mut log, recent) = logged_store(&folder).await;
+    let current_hour = hour_start_of(now_ms());
+    let ended_hour = current_hour - 3_600_000;
+    fold(&mut writer, &mut log, &recent, &[counted(3, ended_hour + 1_000)]).await;
+    fold(&mut writer, &mut log, &recent, &[counted(2, ended_hour + 2_000)]).await;
+    // A row whose counts are not the form a fold writes (a file edited by hand, say).
+    let mut file = counts_file(&folder).await;
+    sqlx::query("INSERT INTO user_count_parts (hour_start, part, user_id, counts) VALUES ($1, 0, 99, 'not json')")
+        .bind(ended_hour)
+        .execute(&mut file)
+        .await
+        .unwrap();
+    let before = rows_of_hour(&folder, ended_hour).await;
+
+    assert!(
+        writer.merge_ended_hours(current_hour).await.is_err(),
+        "the merge says it failed"
+    );
+    assert_eq!(rows_of_hour(&folder, ended_hour).await, before, "every row as it was");
+    assert_eq!(parts_of_hour(&folder, ended_hour).await, 2, "both parts still listed");
+    store.close().await;
+}
