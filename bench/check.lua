@@ -6,7 +6,10 @@
 --           shares the machine's two cores, so the floor must cost it as much per request as
 --           the check does; otherwise part of the ratio would measure wrk, not the server.
 --   static  GET the URL given to wrk (a static file)
--- `done` prints one RESULT line that scripts/bench-check reads.
+--   page    GET the URL given to wrk with the headers given by `wrk -H` (the signed-in dashboard,
+--           with its session cookie)
+-- `done` prints one RESULT line that scripts/bench-check reads (non_2xx counts answers >= 400
+-- only: wrk does not count redirects, so bench-check checks the page's status itself).
 
 local partners = { "spotify", "netflix", "rbc", "bing", "amazon", "yandex", "apple", "yahoo", "nytimes" }
 local categories = { "messages", "friends", "contacts", "profile", "posts", "calendar" }
@@ -32,7 +35,7 @@ function init(args)
   mode = args[1] or "check"
   users = tonumber(args[2] or "100000")
   math.randomseed(os.time() * 100 + (thread_number or 0))
-  if mode == "static" then
+  if mode == "static" or mode == "page" then
     fixed = wrk.format("GET")
   end
 end

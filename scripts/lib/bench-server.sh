@@ -1,6 +1,10 @@
-# Shared by the load benchmarks (scripts/bench-check, scripts/bench-merge); sourced, not run.
-# Expects: users, seconds, warmup, store_dir, database, connections, threads, server_threads,
-# work (a temporary folder) and say(). Sets: bin, site, server, address.
+# shellcheck shell=bash
+# Shared by the load benchmark scripts/bench-check; sourced, not run.
+# Expects: users, seconds, warmup, store_dir, threads, server_threads, work (a temporary folder)
+# and say(). Keeps, per binary label (old, new): bins, databases, servers, addresses, cookies.
+# Sets: site.
+
+declare -A bins=() databases=() servers=() addresses=() cookies=()
 
 install_wrk() {
   if ! command -v wrk >/dev/null 2>&1; then
@@ -10,26 +14,28 @@ install_wrk() {
   fi
 }
 
-server=""
-stop_server() {
-  if [ -n "$server" ]; then
-    kill "$server" 2>/dev/null || true
-    wait "$server" 2>/dev/null || true
-    server=""
-  fi
+# Stops every running server.
+stop_servers() {
+  local label
+  for label in "${!servers[@]}"; do
+    kill "${servers[$label]}" 2>/dev/null || true
+    wait "${servers[$label]}" 2>/dev/null || true
+    unset "servers[$label]"
+  done
 }
 
-# Builds the release server, picks the static site folder and seeds the load users (reused).
-# WCS_BENCH_BIN: a server binary to measure instead (another commit's, say), not rebuilt.
-build_and_seed() {
-  bin="${WCS_BENCH_BIN:-}"
-  if [ -z "$bin" ]; then
+# The new binary: WCS_BENCH_NEW_BIN if given (prebuilt, not rebuilt), else the release build of
+# this checkout. Then picks the static site folder.
+build_new() {
+  if [ -n "${WCS_BENCH_NEW_BIN:-}" ]; then
+    bins[new]=$WCS_BENCH_NEW_BIN
+  else
     say "Building the release server (cargo build --release --features ssr)"
     if ! cargo build --release --features ssr --bin who-can-see >"$work/build.log" 2>&1; then
       cat "$work/build.log" >&2
       exit 1
     fi
-    bin=target/release/who-can-see
+    bins[new]=target/release/who-can-see
   fi
   # The static file: the built stylesheet if `cargo leptos build` made one, else the source
   # stylesheet served from a site folder of our own (the same ServeDir serves either).
@@ -39,51 +45,112 @@ build_and_seed() {
     mkdir -p "$site/pkg"
     cp style/main.css "$site/pkg/who-can-see.css"
   fi
-  mkdir -p "$store_dir"
-  say "Seeding $users load users into $database (reused when already there)"
-  RUST_LOG=warn DATABASE_URL="$database" "$bin" seed-load --users "$users" >&2
 }
 
-# Starts the server on a free port with the floor endpoint; $1: record decisions (true/false);
-# $2: the database URL (default $database). Its log is $work/server.log.
+# Seeds the pristine store $store_dir/load-$users.db with binary $1 (the oldest measured: each
+# binary migrates its own copy forward, never back), once: later runs reuse it as it is, and no
+# server ever serves it. seeded-$users.txt beside it says which binary seeded it.
+seed_pristine() {
+  local seeder=$1 marker="$store_dir/seeded-$users.txt"
+  mkdir -p "$store_dir"
+  if [ -f "$marker" ]; then
+    say "Seeded store reused: $store_dir/load-$users.db ($(cat "$marker"))"
+    return
+  fi
+  say "Seeding $users load users into $store_dir/load-$users.db with $seeder (once; reused by later runs)"
+  if ! RUST_LOG=warn DATABASE_URL="sqlite://$store_dir/load-$users.db" "$seeder" seed-load --users "$users" >&2; then
+    echo "Seeding failed. If its migrations failed, $store_dir was made by a newer build than $seeder:" \
+      "remove it, or set WCS_BENCH_DIR to another folder." >&2
+    exit 1
+  fi
+  echo "seeded by $seeder, sha256 $(sha256sum "$seeder" | cut -c1-12), $(date -u +%FT%TZ)" >"$marker"
+}
+
+# Copies the pristine store's files (load-N.db and its -wal/-shm, load-N.counts.db..., any logs
+# beside them) into $work/$1/, which binary $1 serves (and migrates) from then on.
+copy_store() {
+  local label=$1
+  mkdir -p "$work/$label"
+  find "$store_dir" -maxdepth 1 -type f -name "load-$users.*" ! -name '*.serving' \
+    -exec cp --reflink=auto -t "$work/$label" {} +
+  databases[$label]="sqlite://$work/$label/load-$users.db"
+}
+
+# Starts binary $1's server on a free port with the floor endpoint; $2: record decisions
+# (true/false). Its log is $work/$1/server-$2.log.
 start_server() {
-  : >"$work/server.log"
-  RUST_LOG="${RUST_LOG:-info}" TOKIO_WORKER_THREADS="$server_threads" DATABASE_URL="${2:-$database}" \
+  local label=$1 record=$2 log="$work/$1/server-$2.log" address="" pid
+  : >"$log"
+  RUST_LOG="${RUST_LOG:-info}" TOKIO_WORKER_THREADS="$server_threads" DATABASE_URL="${databases[$label]}" \
     LEPTOS_SITE_ADDR=127.0.0.1:0 LEPTOS_SITE_ROOT="$site" WCS_DEMO=true \
-    WCS_BENCH_FLOOR=true WCS_RECORD_DECISIONS="$1" "$bin" serve >"$work/server.log" 2>&1 &
-  server=$!
-  address=""
+    WCS_BENCH_FLOOR=true WCS_RECORD_DECISIONS="$record" "${bins[$label]}" serve >"$log" 2>&1 &
+  pid=$!
+  servers[$label]=$pid
   # Ready once it listens and has loaded the grants into memory (it answers checks meanwhile,
   # from the database, but the benchmark measures the steady state).
   for _ in $(seq 1 1800); do
-    address=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/server.log" | head -n 1 || true)
-    if [ -n "$address" ] && grep -q 'Partner checks answer from memory' "$work/server.log"; then
-      grep -o 'Partner checks answer from memory.*' "$work/server.log" | head -n 1 >&2
+    address=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$log" | head -n 1 || true)
+    if [ -n "$address" ] && grep -q 'Partner checks answer from memory' "$log"; then
+      addresses[$label]=$address
+      say "$label (recording $record): $(grep -o 'Partner checks answer from memory.*' "$log" | head -n 1)"
       return 0
     fi
-    kill -0 "$server" 2>/dev/null || break
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
-  echo "The server did not start:" >&2
-  cat "$work/server.log" >&2
+  echo "The $label server (${bins[$label]}) did not start:" >&2
+  cat "$log" >&2
   exit 1
 }
 
-# Runs wrk for $1 seconds in mode $2 against path $3 and prints its RESULT line.
-run_wrk() {
-  wrk -t"$threads" -c"$connections" -d"$1s" -s bench/check.lua "$address$3" -- "$2" "$users" | grep '^RESULT'
+# Signs binary $1's server in as Alice (the demo account) and keeps the session's cookie header;
+# fails unless the dashboard then answers 200 (not a redirect to /sign-in).
+sign_in() {
+  local label=$1 address=${addresses[$1]} answer cookie
+  # The Origin of the server itself: cross-site posts are refused.
+  answer=$(curl -sS -D - -o /dev/null -H "Origin: $address" \
+    -d 'email=alice@example.com&password=alice-demo-2018' "$address/sign-in" | tr -d '\r')
+  cookie=$(grep -i '^set-cookie:' <<<"$answer" | grep -vi 'max-age=0' | sed -E 's/^[^:]*: *//; s/;.*//' |
+    paste -sd ';' | sed 's/;/; /g' || true)
+  if ! grep -q 'session=' <<<"$cookie"; then
+    printf 'Signing in as alice@example.com on the %s server set no session cookie; its answer:\n%s\n' \
+      "$label" "$answer" >&2
+    exit 1
+  fi
+  cookies[$label]=$cookie
+  check_dashboard "$label"
+  say "$label: signed in as Alice (cookie $(sed -E 's/=[^;]*//g' <<<"$cookie")); the dashboard answers 200"
 }
 
-# Runs wrk in one mode after the warm-up; prints "rps p50_ms p99_ms" and checks for errors.
-measure() {
-  local name=$1 mode=$2 path=$3
-  if [ "$warmup" -gt 0 ]; then
-    run_wrk "$warmup" "$mode" "$path" >/dev/null
+# Fails unless binary $1's dashboard answers 200 with its session cookie.
+check_dashboard() {
+  local label=$1 status
+  status=$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' -H "Cookie: ${cookies[$label]}" "${addresses[$label]}/")
+  if [ "${status%% *}" != 200 ]; then
+    echo "The $label server's dashboard answered $status with Alice's session cookie, not 200" >&2
+    exit 1
   fi
-  local line
-  line=$(run_wrk "$seconds" "$mode" "$path")
-  printf '%-26s %s\n' "$name" "${line#RESULT }" >&2
-  local non_2xx socket_errors
+}
+
+# Runs wrk against binary $1's server for $2 seconds in mode $3 on path $4 with $5 connections,
+# any further arguments passed to wrk (-H ...); prints its RESULT line.
+run_wrk() {
+  local label=$1 duration=$2 mode=$3 path=$4 conns=$5
+  shift 5
+  wrk -t"$threads" -c"$conns" -d"${duration}s" "$@" -s bench/check.lua "${addresses[$label]}$path" -- "$mode" "$users" |
+    grep '^RESULT'
+}
+
+# Measures one figure of binary $1 after the warm-up: $2 its name, then run_wrk's arguments from
+# the mode on. Prints "rps p50_ms p99_ms" and warns of errors.
+measure() {
+  local label=$1 name=$2 line non_2xx socket_errors
+  shift 2
+  if [ "$warmup" -gt 0 ]; then
+    run_wrk "$label" "$warmup" "$@" >/dev/null
+  fi
+  line=$(run_wrk "$label" "$seconds" "$@")
+  printf '  %-4s %-28s %s\n' "$label" "$name" "${line#RESULT }" >&2
   non_2xx=$(sed -E 's/.*non_2xx=([0-9]+).*/\1/' <<<"$line")
   socket_errors=$(sed -E 's/.*socket_errors=([0-9]+).*/\1/' <<<"$line")
   if [ "$non_2xx" != 0 ] || [ "$socket_errors" != 0 ]; then
@@ -96,12 +163,4 @@ measure() {
 median() {
   sort -g -k"$2,$2" "$1" | awk -v column="$2" '{ values[NR] = $column } END {
     if (NR % 2) print values[(NR + 1) / 2]; else print (values[NR / 2] + values[NR / 2 + 1]) / 2 }'
-}
-
-# The header of the medians' table, and one row of it: $1 the run's name, $2 its rounds' file.
-median_header() {
-  printf '%-26s %10s %9s %9s\n' run "requests/s" "p50 ms" "p99 ms"
-}
-median_row() {
-  printf '%-26s %10s %9s %9s\n' "$1" "$(median "$2" 1)" "$(median "$2" 2)" "$(median "$2" 3)"
 }
