@@ -71,7 +71,7 @@ fn set_page_csp() {
     use leptos::nonce::use_nonce;
     use leptos_axum::ResponseOptions;
     if let (Some(nonce), Some(response)) = (use_nonce(), use_context::<ResponseOptions>())
-        && let Ok(policy) = http::HeaderValue::from_str(&crate::server::security_headers::page_csp(&nonce))
+        && let Ok(policy) = http::HeaderValue::from_str(&crate::server::http::security_headers::page_csp(&nonce))
     {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
     }

@@ -1,39 +1,17 @@
-//! Server-only plumbing: configuration, state, sign-in, the partner API and storage.
+//! Server-only code, in folders by purpose. Imports go one way: `app` and `cli` wire the rest;
+//! the use cases, the partner API, recording and jobs use storage; storage uses only the domain.
 
-pub mod activity;
-pub mod admin;
-pub mod admin_key_page;
 pub mod app;
 pub mod auth;
-pub mod background_thread;
-pub mod bench;
-pub mod bench_floor;
-pub mod body_limit;
-pub mod cache_warmer;
 pub mod cli;
 pub mod clock;
 pub mod config;
-pub mod cookies;
-pub mod count_task;
-pub mod dashboard;
-pub mod decision_recorder;
-pub mod demo;
 pub mod error;
-pub mod expiry_sweeper;
-pub mod export;
-pub mod form_notices;
-pub mod form_problems;
-pub mod handle_ids;
-pub mod history;
-pub mod key_refresher;
-pub mod load_seed;
-pub mod lookup_cache;
+pub mod http;
+pub mod jobs;
 pub mod partner_api;
-pub mod security_headers;
-pub mod session;
-pub mod simulate;
+pub mod recording;
 pub mod state;
-pub mod static_files;
 pub mod storage;
-pub mod support;
-pub mod thread_priority;
+pub mod tools;
+pub mod use_cases;

@@ -12,8 +12,9 @@ pub async fn load_activity(days: Option<String>) -> Result<SignedIn<ActivityView
     use crate::domain::activity::Window;
     let user = signed_in_user().await.map_err(failed)?;
     let window = Window::parse(days.as_deref()).map_err(|message| failed(AppError::BadInput(message)))?;
-    let view = crate::server::activity::build(&app_state().store, user.id, window, crate::server::clock::now_ms())
-        .await
-        .map_err(|e| failed(e.into()))?;
+    let view =
+        crate::server::use_cases::activity::build(&app_state().store, user.id, window, crate::server::clock::now_ms())
+            .await
+            .map_err(|e| failed(e.into()))?;
     Ok(SignedIn::new(&user, view))
 }

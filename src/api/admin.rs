@@ -9,9 +9,9 @@ use crate::domain::admin::PartnerCatalog;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-impl From<crate::server::admin::CatalogError> for AppError {
-    fn from(error: crate::server::admin::CatalogError) -> Self {
-        use crate::server::admin::CatalogError;
+impl From<crate::server::use_cases::admin::CatalogError> for AppError {
+    fn from(error: crate::server::use_cases::admin::CatalogError) -> Self {
+        use crate::server::use_cases::admin::CatalogError;
         match error {
             CatalogError::UnknownPartner => AppError::NotFound(error.to_string()),
             CatalogError::Store(store) => store.into(),
@@ -29,7 +29,7 @@ fn partner_slug(raw: &str) -> Result<crate::domain::slug::Slug, AppError> {
 pub async fn load_partner_catalog() -> Result<SignedIn<PartnerCatalog>, AppError> {
     use crate::api::context::{app_state, failed, signed_in_admin};
     let admin = signed_in_admin().await.map_err(failed)?;
-    let catalog = crate::server::admin::catalog(&app_state().store)
+    let catalog = crate::server::use_cases::admin::catalog(&app_state().store)
         .await
         .map_err(|e| failed(e.into()))?;
     Ok(SignedIn::new(&admin, catalog))
@@ -43,7 +43,7 @@ pub async fn add_partner(slug: String, name: String, description: String) -> Res
     let admin = signed_in_admin().await.map_err(failed)?;
     let partner =
         NewPartner::parse(&slug, &name, &description).map_err(|e| failed(AppError::BadInput(e.to_string())))?;
-    let notice = crate::server::admin::add(&app_state().store, admin.id, &partner)
+    let notice = crate::server::use_cases::admin::add(&app_state().store, admin.id, &partner)
         .await
         .map_err(|e| failed(e.into()))?;
     tell_after_redirect(&notice);
@@ -58,7 +58,7 @@ pub async fn describe_partner(partner: String, description: String) -> Result<()
     let admin = signed_in_admin().await.map_err(failed)?;
     let slug = partner_slug(&partner).map_err(failed)?;
     let description = PartnerDescription::parse(&description).map_err(|e| failed(AppError::BadInput(e.to_string())))?;
-    let notice = crate::server::admin::describe(&app_state().store, admin.id, &slug, &description)
+    let notice = crate::server::use_cases::admin::describe(&app_state().store, admin.id, &slug, &description)
         .await
         .map_err(|e| failed(e.into()))?;
     tell_after_redirect(&notice);
@@ -71,7 +71,7 @@ pub async fn retire_partner(partner: String) -> Result<(), AppError> {
     use crate::api::context::{app_state, failed, signed_in_admin, tell_after_redirect};
     let admin = signed_in_admin().await.map_err(failed)?;
     let slug = partner_slug(&partner).map_err(failed)?;
-    let notice = crate::server::admin::retire(&app_state().store, admin.id, &slug)
+    let notice = crate::server::use_cases::admin::retire(&app_state().store, admin.id, &slug)
         .await
         .map_err(|e| failed(e.into()))?;
     tell_after_redirect(&notice);

@@ -1,12 +1,12 @@
 //! What every server function needs: the app state, the signed-in user, and error statuses.
 
 use crate::api::error::AppError;
+use crate::server::auth::session::{self, CurrentSession};
 use crate::server::error::log_store_error;
-use crate::server::form_notices;
-use crate::server::session::{self, CurrentSession};
+use crate::server::http::form_notices;
 use crate::server::state::AppState;
 use crate::server::storage::StoreError;
-use crate::server::storage::users::UserRecord;
+use crate::server::storage::consent::users::UserRecord;
 use http::request::Parts;
 use leptos::prelude::{expect_context, use_context};
 use leptos_axum::ResponseOptions;

@@ -19,7 +19,7 @@ pub struct DashboardChange {
 pub async fn load_dashboard() -> Result<SignedIn<DashboardView>, AppError> {
     use crate::api::context::{app_state, failed, signed_in_user};
     let user = signed_in_user().await.map_err(failed)?;
-    let view = crate::server::dashboard::build(&app_state().store, user.id)
+    let view = crate::server::use_cases::dashboard::build(&app_state().store, user.id)
         .await
         .map_err(|e| failed(e.into()))?;
     Ok(SignedIn::new(&user, view))
@@ -40,10 +40,10 @@ pub async fn revoke(
     let scope = RevocationScope::parse(&grant, &partner, &category, &access)
         .map_err(|e| failed(AppError::BadInput(e.to_string())))?;
     let store = app_state().store.clone();
-    let (notice, undo) = crate::server::dashboard::revoke(&store, user.id, &scope)
+    let (notice, undo) = crate::server::use_cases::dashboard::revoke(&store, user.id, &scope)
         .await
         .map_err(|e| failed(e.into()))?;
-    let view = crate::server::dashboard::build(&store, user.id)
+    let view = crate::server::use_cases::dashboard::build(&store, user.id)
         .await
         .map_err(|e| failed(e.into()))?;
     tell_after_redirect(&notice);
@@ -58,10 +58,10 @@ pub async fn allow_again(grant: Option<String>) -> Result<DashboardChange, AppEr
     let user = signed_in_user().await.map_err(failed)?;
     let grant_ids = parse_grant_ids(grant.as_deref()).map_err(failed)?;
     let store = app_state().store.clone();
-    let notice = crate::server::dashboard::allow_again(&store, user.id, &grant_ids)
+    let notice = crate::server::use_cases::dashboard::allow_again(&store, user.id, &grant_ids)
         .await
         .map_err(|e| failed(e.into()))?;
-    let view = crate::server::dashboard::build(&store, user.id)
+    let view = crate::server::use_cases::dashboard::build(&store, user.id)
         .await
         .map_err(|e| failed(e.into()))?;
     tell_after_redirect(&notice);

@@ -33,7 +33,7 @@ pub async fn load_history(
             .filter(|p| *p >= 1)
             .ok_or_else(|| failed(AppError::BadInput("The page must be a whole number from 1.".into())))?,
     };
-    let history = crate::server::history::page(&app_state().store, user.id, partner, category, page)
+    let history = crate::server::use_cases::history::page(&app_state().store, user.id, partner, category, page)
         .await
         .map_err(|e| failed(e.into()))?;
     Ok(SignedIn::new(&user, history))

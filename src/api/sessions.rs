@@ -27,7 +27,7 @@ pub async fn load_sessions() -> Result<SignedIn<Vec<SessionView>>, AppError> {
         .sessions_of_user(
             session.user.id,
             &session.token_hash,
-            crate::server::session::liveness(&state),
+            crate::server::auth::session::liveness(&state),
         )
         .await
         .map_err(|e| failed(e.into()))?;

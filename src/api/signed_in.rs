@@ -15,7 +15,7 @@ pub struct SignedIn<T> {
 
 #[cfg(feature = "ssr")]
 impl<T> SignedIn<T> {
-    pub fn new(user: &crate::server::storage::users::UserRecord, content: T) -> Self {
+    pub fn new(user: &crate::server::storage::consent::users::UserRecord, content: T) -> Self {
         SignedIn {
             name: user.display_name.clone(),
             email: user.email.clone(),

@@ -41,7 +41,7 @@ pub async fn find_people(q: Option<String>, page: Option<String>) -> Result<Sign
             .filter(|p| (1..=10_000).contains(p))
             .ok_or_else(|| failed(AppError::BadInput("The page must be a whole number from 1.".into())))?,
     };
-    let found = crate::server::support::search(&app_state().store, &query, page)
+    let found = crate::server::use_cases::support::search(&app_state().store, &query, page)
         .await
         .map_err(|e| failed(e.into()))?;
     Ok(SignedIn::new(&agent, found))
@@ -52,7 +52,7 @@ pub async fn load_case(person: String) -> Result<SignedIn<SupportCase>, AppError
     use crate::api::context::{app_state, failed, signed_in_staff};
     let agent = signed_in_staff().await.map_err(failed)?;
     let person = person_id(&person).map_err(failed)?;
-    let case = crate::server::support::case(&app_state().store, agent.id, person)
+    let case = crate::server::use_cases::support::case(&app_state().store, agent.id, person)
         .await
         .map_err(|e| failed(staff_error(e)))?;
     Ok(SignedIn::new(&agent, case))
@@ -66,7 +66,7 @@ pub async fn open_case(person: String, ticket: Option<String>) -> Result<(), App
     let agent = signed_in_staff().await.map_err(failed)?;
     let person = person_id(&person).map_err(failed)?;
     let ticket = parse_ticket(ticket.as_deref()).map_err(|m| failed(AppError::BadInput(m)))?;
-    let notice = crate::server::support::open(&app_state().store, agent.id, person, ticket.as_deref())
+    let notice = crate::server::use_cases::support::open(&app_state().store, agent.id, person, ticket.as_deref())
         .await
         .map_err(|e| failed(staff_error(e)))?;
     tell_after_redirect(&notice);
@@ -106,7 +106,7 @@ pub async fn support_revoke(
     };
     let store = &app_state().store;
     // Revoking is only for a case this agent has opened: every action follows a recorded look.
-    let opened = crate::server::support::is_open(store, agent.id, person)
+    let opened = crate::server::use_cases::support::is_open(store, agent.id, person)
         .await
         .map_err(|e| failed(staff_error(e)))?;
     if !opened {
@@ -114,9 +114,10 @@ pub async fn support_revoke(
             "Open this person's permissions first; opening is recorded.".into(),
         )));
     }
-    let notice = crate::server::support::revoke_for(store, agent.id, person, &scope, &reason, ticket.as_deref())
-        .await
-        .map_err(|e| failed(staff_error(e)))?;
+    let notice =
+        crate::server::use_cases::support::revoke_for(store, agent.id, person, &scope, &reason, ticket.as_deref())
+            .await
+            .map_err(|e| failed(staff_error(e)))?;
     tell_after_redirect(&notice);
     Ok(notice)
 }

@@ -21,7 +21,7 @@ pub fn take_notice_after_redirect() -> String {
     ) else {
         return String::new();
     };
-    let Some((notice, clear)) = crate::server::form_notices::take_notice(&request, &state.settings) else {
+    let Some((notice, clear)) = crate::server::http::form_notices::take_notice(&request, &state.settings) else {
         return String::new();
     };
     if let Ok(clear) = http::HeaderValue::from_str(&clear) {

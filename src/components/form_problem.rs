@@ -16,7 +16,7 @@ pub fn FormProblem() -> impl IntoView {
 fn vouched_error() -> Option<String> {
     let request = use_context::<http::request::Parts>()?;
     let state = use_context::<crate::server::state::AppState>()?;
-    crate::server::form_problems::vouched_error(&request, &state.settings)
+    crate::server::http::form_problems::vouched_error(&request, &state.settings)
 }
 
 /// Pages render on the server only (the dashboard grid is the one island), so the browser

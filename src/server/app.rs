@@ -2,17 +2,17 @@
 //! so that `main` and the integration tests start exactly the same thing.
 
 use crate::app::{App, shell};
-use crate::server::body_limit::{BODY_LIMIT_BYTES, refuse_oversized_bodies};
 use crate::server::config::ServeArgs;
-use crate::server::decision_recorder::DecisionRecorder;
-use crate::server::form_problems::vouch_for_form_problems;
-use crate::server::security_headers::{add_security_headers, refuse_cross_site_posts};
+use crate::server::http::body_limit::{BODY_LIMIT_BYTES, refuse_oversized_bodies};
+use crate::server::http::form_problems::vouch_for_form_problems;
+use crate::server::http::security_headers::{add_security_headers, refuse_cross_site_posts};
+use crate::server::recording::DecisionRecorder;
 use crate::server::state::{AppState, Parts, Settings};
 use crate::server::storage::Store;
 use crate::server::storage::serving_lock::{ServingLock, lock_for_serving};
 use crate::server::{
-    admin_key_page, auth, bench_floor, cache_warmer, demo, expiry_sweeper, export, key_refresher, partner_api,
-    static_files,
+    auth::sign_in, http::static_files, jobs::cache_warmer, jobs::expiry_sweeper, jobs::key_refresher, partner_api,
+    tools::bench_floor, tools::demo, use_cases::admin_key_page, use_cases::export,
 };
 use anyhow::Context;
 use axum::Router;
@@ -47,11 +47,6 @@ impl Application {
         if args.demo {
             demo::seed(&store).await.context("Failed to seed the demo data")?;
         }
-        // Before any check: what an earlier run logged goes into the table first.
-        store
-            .open_refusal_log()
-            .await
-            .context("Failed to open the refused-attempt log")?;
         let listener = TcpListener::bind(args.addr)
             .await
             .with_context(|| format!("Failed to listen on {}", args.addr))?;
@@ -68,12 +63,7 @@ impl Application {
             session_idle_ms: i64::from(args.session_idle_minutes) * 60_000,
             https: args.https,
         };
-        let fold_at_keys = usize::try_from(args.fold_at_keys).unwrap_or(usize::MAX);
-        let recorder = Arc::new(DecisionRecorder::new(
-            store.clone(),
-            args.record_decisions,
-            fold_at_keys,
-        ));
+        let recorder = Arc::new(DecisionRecorder::new(store.clone(), args.record_decisions));
         let state = AppState::new(Parts {
             recorder,
             lookups: Arc::default(),
@@ -156,8 +146,8 @@ fn router(state: AppState, bench_floor: bool) -> Router {
         .unwrap_or_default()
         .to_owned();
     Router::new()
-        .route("/sign-in", post(auth::sign_in))
-        .route("/sign-out", post(auth::sign_out))
+        .route("/sign-in", post(sign_in::sign_in))
+        .route("/sign-out", post(sign_in::sign_out))
         .merge(partner_api::router())
         .merge(bench_floor::routes(bench_floor))
         .route("/history/export.json", get(export::json))

@@ -2,8 +2,8 @@
 
 use crate::server::app::Application;
 use crate::server::config::{Cli, Command, PartnerKeyCommand, ServeArgs};
-use crate::server::demo;
 use crate::server::storage::Store;
+use crate::server::tools::demo;
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
@@ -27,12 +27,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::BenchLedger(args)) => {
             let store = Store::connect(&cli.database_url).await?;
             store.migrate().await?;
-            crate::server::bench::bench_ledger(&store, args.revocations, args.concurrency).await?;
+            crate::server::tools::bench_ledger::bench_ledger(&store, args.revocations, args.concurrency).await?;
             store.close().await;
             Ok(())
         }
-        Some(Command::SeedLoad(args)) => crate::server::load_seed::seed_load(&cli.database_url, &args).await,
-        Some(Command::Simulate(args)) => crate::server::simulate::simulate(&args).await,
+        Some(Command::SeedLoad(args)) => crate::server::tools::load_seed::seed_load(&cli.database_url, &args).await,
+        Some(Command::Simulate(args)) => crate::server::tools::simulate::simulate(&args).await,
     }
 }
 

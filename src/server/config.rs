@@ -37,9 +37,9 @@ pub enum Command {
     /// Benchmark: revocation commits per second and commit latency on DATABASE_URL.
     BenchLedger(BenchLedgerArgs),
     /// Benchmark data: fill DATABASE_URL with many users holding realistic grants.
-    SeedLoad(crate::server::load_seed::SeedLoadArgs),
+    SeedLoad(crate::server::tools::load_seed::SeedLoadArgs),
     /// Send realistic partner traffic to a running instance's partner API, with the demo keys.
-    Simulate(crate::server::simulate::SimulateArgs),
+    Simulate(crate::server::tools::simulate::SimulateArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -68,10 +68,6 @@ pub struct ServeArgs {
     /// cookie and Strict-Transport-Security. Off for plain HTTP, where browsers drop Secure cookies.
     #[arg(long, env = "WCS_HTTPS", value_parser = clap::builder::BoolishValueParser::new(), global = true)]
     pub https: bool,
-    /// Counted decision keys kept in memory (and in the counts log) before they are folded into
-    /// the counts table, on a SQLite store in a file: memory against write work.
-    #[arg(long, env = "WCS_FOLD_AT_KEYS", default_value_t = 500_000, value_parser = clap::value_parser!(u64).range(1..), global = true)]
-    pub fold_at_keys: u64,
     /// Mount the no-op `POST /api/v1/noop`, the load benchmark's floor. Never in production.
     #[arg(long, env = "WCS_BENCH_FLOOR", default_value_t = false, action = ArgAction::Set, global = true)]
     pub bench_floor: bool,

@@ -1,7 +1,7 @@
 //! The one application state every handler and server function reaches.
 
-use crate::server::decision_recorder::DecisionRecorder;
-use crate::server::lookup_cache::LookupCache;
+use crate::server::partner_api::lookup_cache::LookupCache;
+use crate::server::recording::DecisionRecorder;
 use crate::server::storage::Store;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;

@@ -10,8 +10,8 @@ use serde_json::json;
 use who_can_see::domain::access::Access;
 use who_can_see::domain::admin::AdminAction;
 use who_can_see::server::clock::now_ms;
-use who_can_see::server::storage::admin::{AdminActionRecord, PartnerRecord};
-use who_can_see::server::storage::grants::{Actor, NewGrant};
+use who_can_see::server::storage::consent::admin::{AdminActionRecord, PartnerRecord};
+use who_can_see::server::storage::consent::grants::{Actor, NewGrant};
 
 async fn catalog(app: &TestApp) -> Vec<PartnerRecord> {
     app.store.partner_catalog().await.unwrap()
@@ -155,7 +155,10 @@ async fn a_key_made_on_the_web_works_at_once_and_the_old_one_stops(app: TestApp)
         .into_iter()
         .filter_map(|(slug, hash)| (slug == "spotify").then_some(hash))
         .collect();
-    assert_eq!(stored, vec![Some(who_can_see::server::session::hash_token(&second))]);
+    assert_eq!(
+        stored,
+        vec![Some(who_can_see::server::auth::session::hash_token(&second))]
+    );
     assert!(record(&app).await.iter().all(|a| a.detail.is_none()));
     // The catalog page says a key exists, and never shows it.
     let page = app.page(&admin, "/admin/partners").await.text().await.unwrap();
@@ -245,7 +248,7 @@ async fn retiring_a_partner_ends_its_key_at_once_and_keeps_its_grants_and_histor
     };
     assert!(app.store.give_grant(&grant, Actor::User(bob)).await.is_err());
     // A restart seeds demo keys for partners without one: a retired partner's stays dead.
-    who_can_see::server::demo::seed(&app.store).await.unwrap();
+    who_can_see::server::tools::demo::seed(&app.store).await.unwrap();
     assert_eq!(app.status_with_key("demo-key-yahoo").await, 401);
 
     // Retiring twice, or a key for a retired partner: refused, nothing recorded.

@@ -6,7 +6,7 @@ use crate::on_both_engines;
 use std::time::Duration;
 use who_can_see::domain::access::Access;
 use who_can_see::server::clock::now_ms;
-use who_can_see::server::storage::grants::{Actor, NewGrant};
+use who_can_see::server::storage::consent::grants::{Actor, NewGrant};
 
 /// Gives bob Yandex's read access to his messages, ending at `expires_at`.
 async fn give_bob_yandex_messages(app: &TestApp, granted_at: i64, expires_at: i64) -> i64 {

@@ -186,7 +186,6 @@ pub fn serve_args(demo: bool) -> ServeArgs {
         expiry_sweep_seconds: 1,
         record_decisions: true,
         bench_floor: false,
-        fold_at_keys: 500_000,
         https: false,
     }
 }

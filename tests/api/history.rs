@@ -3,7 +3,7 @@
 use crate::helpers::{ALICE, BOB, TestApp};
 use crate::on_both_engines;
 use who_can_see::domain::revocation::RevocationScope;
-use who_can_see::server::storage::grants::Actor;
+use who_can_see::server::storage::consent::grants::Actor;
 
 async fn history_says_who_did_what_newest_first(app: TestApp) {
     let cookie = app.sign_in(ALICE).await;

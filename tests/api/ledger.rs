@@ -124,7 +124,7 @@ async fn replaying_the_ledger_gives_exactly_the_current_grants(app: TestApp) {
     use who_can_see::domain::access::Access;
     use who_can_see::domain::revocation::RevocationScope;
     use who_can_see::domain::slug::Slug;
-    use who_can_see::server::storage::grants::Actor;
+    use who_can_see::server::storage::consent::grants::Actor;
     let users = [app.user_id("alice").await, app.user_id("bob").await];
     let partners = ["spotify", "netflix", "rbc", "bing", "amazon", "apple", "myspace"];
     let categories = ["messages", "friends", "contacts", "calendar"];
@@ -173,7 +173,7 @@ on_both_engines!(replaying_the_ledger_gives_exactly_the_current_grants);
 
 async fn concurrent_revokes_and_regrants_lose_nothing_and_duplicate_nothing(app: TestApp) {
     use who_can_see::domain::revocation::RevocationScope;
-    use who_can_see::server::storage::grants::Actor;
+    use who_can_see::server::storage::consent::grants::Actor;
     let alice = app.user_id("alice").await;
     let grants: Vec<i64> = app
         .store

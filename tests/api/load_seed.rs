@@ -3,8 +3,8 @@
 use crate::helpers::{Engine, spawn_app};
 use who_can_see::domain::revocation::RevocationScope;
 use who_can_see::server::clock::now_ms;
-use who_can_see::server::load_seed::{SeedLoadArgs, load_user_handle, seed_load};
-use who_can_see::server::storage::grants::Actor;
+use who_can_see::server::storage::consent::grants::Actor;
+use who_can_see::server::tools::load_seed::{SeedLoadArgs, load_user_handle, seed_load};
 
 async fn seeded_load_users_have_intact_ledgers_that_replay_to_their_grants(engine: Engine) {
     let app = spawn_app(engine).await;
@@ -40,7 +40,7 @@ async fn seeded_load_users_have_intact_ledgers_that_replay_to_their_grants(engin
         .revoke(last, &RevocationScope::Grant(some_grant), Actor::User(last), now_ms())
         .await
         .unwrap();
-    who_can_see::server::demo::add_demo_user(&app.store, "late@example.com", "late-password-2018", "Late")
+    who_can_see::server::tools::demo::add_demo_user(&app.store, "late@example.com", "late-password-2018", "Late")
         .await
         .unwrap();
     assert_eq!(app.store.verify_ledger().await.unwrap().broken, None);

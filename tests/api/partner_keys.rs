@@ -5,7 +5,7 @@
 use crate::helpers::TestApp;
 use crate::on_both_engines;
 use std::time::{Duration, Instant};
-use who_can_see::server::storage::key_cache::KEY_TTL;
+use who_can_see::server::storage::consent::key_cache::KEY_TTL;
 
 /// Runs `who-can-see partner-key create <slug>` on the app's database: (success, stdout, stderr).
 fn create_key(app: &TestApp, slug: &str) -> (bool, String, String) {
@@ -74,12 +74,12 @@ async fn a_new_key_works_at_once_and_the_old_one_stops(app: TestApp) {
         .collect();
     assert_eq!(
         stored,
-        vec![Some(who_can_see::server::session::hash_token(&second))],
+        vec![Some(who_can_see::server::auth::session::hash_token(&second))],
         "only the hash"
     );
 
     // A restart seeds the demo data again: the key made on purpose must survive it.
-    who_can_see::server::demo::seed(&app.store).await.unwrap();
+    who_can_see::server::tools::demo::seed(&app.store).await.unwrap();
     assert_eq!(app.status_with_key(&second).await, 200);
     assert_eq!(app.status_with_key("demo-key-spotify").await, 401);
     assert_eq!(app.status_with_key("demo-key-netflix").await, 200);

@@ -3,9 +3,10 @@
 
 use crate::helpers::{Engine, spawn_app};
 use std::time::{Duration, Instant};
+use who_can_see::domain::decision::GrantStatus;
 use who_can_see::domain::revocation::RevocationScope;
 use who_can_see::server::clock::now_ms;
-use who_can_see::server::storage::grants::Actor;
+use who_can_see::server::storage::consent::grants::Actor;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn simulated_partner_traffic_is_recorded_as_alices_activity() {
@@ -53,7 +54,11 @@ async fn simulated_partner_traffic_is_recorded_as_alices_activity() {
         let used = app.store.access_use_of_user(alice, 0).await.unwrap();
         let refused = app.store.refused_attempts_of_user(alice, 0).await.unwrap();
         if used.iter().any(|u| u.allowed_since > 0) && !refused.is_empty() {
-            assert!(refused.iter().all(|r| r.reason == "withdrawn" || r.reason == "expired"));
+            assert!(
+                refused
+                    .iter()
+                    .all(|r| matches!(r.reason, GrantStatus::Withdrawn | GrantStatus::Expired))
+            );
             break;
         }
         assert!(

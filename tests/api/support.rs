@@ -4,7 +4,7 @@
 use crate::helpers::{ALICE, TestApp};
 use crate::on_both_engines;
 use reqwest::header::{ACCEPT, COOKIE};
-use who_can_see::server::demo::add_user;
+use who_can_see::server::tools::demo::add_user;
 
 pub const SUPPORT: (&str, &str) = ("support@example.com", "support-demo-2018");
 pub const ADMIN: (&str, &str) = ("admin@example.com", "admin-demo-2018");

@@ -1,6 +1,6 @@
 //! Partner API keys: made at random, stored only as a hash, shown once.
 
-use crate::server::session::{hash_token, new_token};
+use crate::server::auth::session::{hash_token, new_token};
 use crate::server::storage::{Store, StoreError};
 
 /// Why a key could not be made.

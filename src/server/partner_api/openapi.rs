@@ -5,7 +5,7 @@ use super::check::{__path_check, check};
 use super::check_batch::{__path_check_batch, check_batch};
 use super::error::ApiErrorBody;
 use super::{CHECK_BATCH_PATH, OPENAPI_PATH};
-use crate::server::body_limit::limit_for;
+use crate::server::http::body_limit::limit_for;
 use crate::server::state::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -8,7 +8,7 @@ use crate::domain::decision::{Decision, decide};
 use crate::server::clock::now_ms;
 use crate::server::state::AppState;
 use crate::server::storage::activity::AccessKey;
-use crate::server::storage::catalog::CatalogEntry;
+use crate::server::storage::consent::catalog::CatalogEntry;
 use serde::Deserialize;
 use utoipa::ToSchema;
 

@@ -2,10 +2,10 @@
 //! within the route's limit that parses as JSON. Handlers take it as one extractor.
 
 use super::ApiError;
-use crate::server::body_limit::limit_for;
+use crate::server::http::body_limit::limit_for;
 use crate::server::state::AppState;
-use crate::server::storage::catalog::CatalogEntry;
-use crate::server::storage::key_cache::KeyDigest;
+use crate::server::storage::consent::catalog::CatalogEntry;
+use crate::server::storage::consent::key_cache::KeyDigest;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, StatusCode, header};

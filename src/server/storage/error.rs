@@ -31,11 +31,6 @@ impl From<sqlx::Error> for StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// A file beside the store (a log of counts or refused attempts) could not be read or written.
-pub(super) fn io_error(error: std::io::Error) -> StoreError {
-    StoreError::Database(sqlx::Error::Io(error))
-}
-
 /// Maps a unique-constraint violation to `Conflict`, right where the insert is written.
 pub(super) fn conflict_on_unique(what: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
     move |error| match &error {

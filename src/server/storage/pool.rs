@@ -1,14 +1,12 @@
 //! Opening the database named by `DATABASE_URL`, tuned per engine, and running migrations.
 
-use super::grant_cache::GrantCache;
-use super::key_cache::KeyCache;
-use super::recent_counts::RecentCounts;
-use super::refusal_log::RefusalLog;
+use super::consent::grant_cache::GrantCache;
+use super::consent::key_cache::KeyCache;
 use anyhow::Context;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,13 +24,6 @@ pub struct Store {
     pub(super) keys: Arc<KeyCache>,
     /// Only on SQLite, which one process serves; see `grant_cache`.
     pub(super) grants: Option<Arc<GrantCache>>,
-    /// The consent store's file, on SQLite (not in memory).
-    pub(super) file: Option<PathBuf>,
-    /// Counts logged but not folded into the table yet: only on a SQLite store in a file.
-    pub(super) recent_counts: Option<Arc<RecentCounts>>,
-    /// Refused attempts logged but not in the table yet: only on a SQLite store in a file, once
-    /// `open_refusal_log` has run.
-    pub(super) refusal_log: Arc<OnceLock<Arc<RefusalLog>>>,
 }
 
 impl Engine {
@@ -114,10 +105,6 @@ impl Store {
         let store = match engine {
             Engine::Sqlite => {
                 ensure_sqlite_folder(url)?;
-                // Before any connection opens: each gets the function then.
-                if let Err(error) = super::sqlite_priority::register() {
-                    tracing::warn!(%error, "The counts writer's thread will run at the default priority");
-                }
                 // synchronous=FULL: an acknowledged revocation survives power loss, not just a crash.
                 let pool = sqlite_pool(&with_create_mode(url), "FULL", 8)
                     .await
@@ -132,9 +119,6 @@ impl Store {
                     engine,
                     keys: Arc::default(),
                     grants: Some(Arc::default()),
-                    file: sqlite_file(url).map(Path::to_path_buf),
-                    recent_counts: sqlite_file(url).map(|_| Arc::default()),
-                    refusal_log: Arc::default(),
                 }
             }
             Engine::Postgres => {
@@ -150,9 +134,6 @@ impl Store {
                     engine,
                     keys: Arc::default(),
                     grants: None,
-                    file: None,
-                    recent_counts: None,
-                    refusal_log: Arc::default(),
                 }
             }
         };

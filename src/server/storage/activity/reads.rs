@@ -1,0 +1,87 @@
+//! Reading what partners did: a user's counts for the dashboard and the Activity page, and the
+//! attempts refused after an access ended.
+
+use super::{AccessKey, AccessUse, HourOfUse, RefusedAttempt};
+use crate::domain::access::Access;
+use crate::domain::decision::GrantStatus;
+use crate::server::storage::Store;
+use crate::server::storage::error::StoreResult;
+
+/// A user's counts: one seek per hour listed in `count_hours` from `$2` on (the planner walks
+/// the short list of hours and finds each hour's rows of user `$1` by the primary key).
+/// SQL to put after `WITH counts_of_user AS`.
+const COUNTS_OF_USER: &str = "(SELECT c.* FROM count_hours AS h \
+     JOIN decision_counts AS c ON c.hour_start = h.hour_start AND c.user_id = $1 \
+     WHERE h.hour_start >= $2)";
+
+#[derive(sqlx::FromRow)]
+struct RefusedAttemptRow {
+    partner_id: i64,
+    category_id: i64,
+    access: Access,
+    reason: GrantStatus,
+    ended_at: i64,
+    at: i64,
+}
+
+impl Store {
+    /// How each of a user's accesses was used: allowed decisions since `since`, and the last
+    /// ever (so every hour on record is read: "last used" may be old).
+    pub async fn access_use_of_user(&self, user_id: i64, since: i64) -> StoreResult<Vec<AccessUse>> {
+        let sql = format!(
+            "WITH counts_of_user AS {COUNTS_OF_USER} \
+             SELECT partner_id, category_id, access, \
+             CAST(SUM(CASE WHEN hour_start >= $3 THEN allowed ELSE 0 END) AS BIGINT) AS allowed_since, \
+             MAX(last_allowed_at) AS last_allowed_at \
+             FROM counts_of_user GROUP BY partner_id, category_id, access"
+        );
+        // Only the fixed text above is spliced in; every value is bound.
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(user_id)
+            .bind(i64::MIN)
+            .bind(since)
+            .fetch_all(&self.counts_pool)
+            .await?)
+    }
+
+    /// Every hour with decisions about a user's data since `since`, oldest first.
+    pub async fn hours_of_use(&self, user_id: i64, since: i64) -> StoreResult<Vec<HourOfUse>> {
+        let sql = format!(
+            "WITH counts_of_user AS {COUNTS_OF_USER} \
+             SELECT partner_id, category_id, access, hour_start, allowed, denied \
+             FROM counts_of_user ORDER BY hour_start, partner_id, category_id, access"
+        );
+        // Only the fixed text above is spliced in; every value is bound.
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(user_id)
+            .bind(since)
+            .fetch_all(&self.counts_pool)
+            .await?)
+    }
+
+    /// Every refused attempt on a user's data since `since`, oldest first.
+    pub async fn refused_attempts_of_user(&self, user_id: i64, since: i64) -> StoreResult<Vec<RefusedAttempt>> {
+        let rows: Vec<RefusedAttemptRow> = sqlx::query_as(
+            "SELECT partner_id, category_id, access, reason, ended_at, at FROM refused_attempts \
+             WHERE user_id = $1 AND at >= $2 ORDER BY at, id",
+        )
+        .bind(user_id)
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| RefusedAttempt {
+                key: AccessKey {
+                    user_id,
+                    partner_id: row.partner_id,
+                    category_id: row.category_id,
+                    access: row.access,
+                },
+                reason: row.reason,
+                ended_at: row.ended_at,
+                at: row.at,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,16 @@
+//! The consent store: people, sessions, the partner catalog, grants and their ledger, and the
+//! caches the partner check reads them through.
+
+pub mod admin;
+pub mod catalog;
+pub mod expiry;
+pub mod grant_cache;
+pub mod grants;
+pub mod history;
+pub mod key_cache;
+pub mod ledger;
+pub mod partner_checks;
+pub mod sessions;
+pub mod support;
+pub mod throttle;
+pub mod users;

@@ -1,0 +1,254 @@
+//! The consent ledger: appending events to each user's hash chain, verifying the chains, and
+//! replaying them into grant states.
+
+use super::grant_cache::GrantCache;
+use super::key_cache::KeyCache;
+use crate::domain::ledger_hash::GENESIS;
+pub use crate::domain::ledger_hash::NewEvent;
+use crate::server::storage::error::StoreResult;
+use crate::server::storage::{Engine, Store};
+use sha2::{Digest, Sha256};
+use sqlx::{Any, AnyConnection, Transaction};
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+
+/// A write transaction that, when it ends (committed or not), makes the store's caches forget
+/// what it may have changed, before the caller can answer anyone.
+pub struct WriteTx {
+    tx: Transaction<'static, Any>,
+    // Declared after `tx`, so it is dropped after the transaction ends.
+    forget: ForgetOnEnd,
+}
+
+/// What a write may change, and so what the caches must forget when it ends.
+pub(in crate::server::storage) enum Changes {
+    GrantsOf(i64),
+    PartnerKeys,
+}
+
+struct ForgetOnEnd {
+    changes: Changes,
+    grants: Option<Arc<GrantCache>>,
+    keys: Arc<KeyCache>,
+}
+
+impl Drop for ForgetOnEnd {
+    fn drop(&mut self) {
+        match self.changes {
+            Changes::GrantsOf(user_id) => {
+                if let Some(grants) = &self.grants {
+                    grants.forget(user_id);
+                }
+            }
+            Changes::PartnerKeys => self.keys.forget_all(),
+        }
+    }
+}
+
+impl WriteTx {
+    pub(in crate::server::storage) fn new(tx: Transaction<'static, Any>, store: &Store, changes: Changes) -> Self {
+        WriteTx {
+            tx,
+            forget: ForgetOnEnd {
+                changes,
+                grants: store.grants.clone(),
+                keys: store.keys.clone(),
+            },
+        }
+    }
+
+    /// Commits, then the caches forget what changed.
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        let WriteTx { tx, forget } = self;
+        let committed = tx.commit().await;
+        drop(forget);
+        committed
+    }
+}
+
+impl Deref for WriteTx {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        &self.tx
+    }
+}
+
+impl DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+}
+
+/// The first place a chain does not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenLink {
+    pub user_id: i64,
+    pub event_id: i64,
+    pub problem: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerReport {
+    pub users: usize,
+    pub events: usize,
+    pub broken: Option<BrokenLink>,
+}
+
+fn hash_of(event: &NewEvent<'_>, prev_hash: &str) -> String {
+    hex::encode(Sha256::digest(event.canonical(prev_hash).as_bytes()))
+}
+
+/// id, user, grant, partner, category, access, status, actor kind, actor id, purpose, reason, at, prev hash, hash.
+type EventTuple = (
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    i64,
+    String,
+    String,
+);
+
+impl Store {
+    /// Begins a transaction that writes to `user_id`'s ledger. Writers of one user are
+    /// serialised so that two of them never chain onto the same previous event: SQLite takes
+    /// its single write lock at once, PostgreSQL locks the user's row.
+    pub async fn begin_ledger_write(&self, user_id: i64) -> StoreResult<WriteTx> {
+        let tx = match self.engine() {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Engine::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx
+            }
+        };
+        Ok(WriteTx::new(tx, self, Changes::GrantsOf(user_id)))
+    }
+
+    /// Appends one event to its user's chain, inside the caller's transaction.
+    pub async fn append_event(tx: &mut WriteTx, event: &NewEvent<'_>) -> StoreResult<()> {
+        let last: Option<(String,)> =
+            sqlx::query_as("SELECT hash FROM consent_events WHERE user_id = $1 ORDER BY id DESC LIMIT 1")
+                .bind(event.user_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        let prev_hash = last.map(|(hash,)| hash).unwrap_or_else(|| GENESIS.to_owned());
+        let hash = hash_of(event, &prev_hash);
+        sqlx::query(
+            "INSERT INTO consent_events (user_id, grant_id, partner_id, category_id, access, status, \
+             actor_kind, actor_id, purpose, reason, at, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(event.user_id)
+        .bind(event.grant_id)
+        .bind(event.partner_id)
+        .bind(event.category_id)
+        .bind(event.access)
+        .bind(event.status)
+        .bind(event.actor_kind)
+        .bind(event.actor_id)
+        .bind(event.purpose)
+        .bind(event.reason)
+        .bind(event.at)
+        .bind(&prev_hash)
+        .bind(&hash)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Checks every user's chain and reports the first broken link.
+    pub async fn verify_ledger(&self) -> StoreResult<LedgerReport> {
+        let rows: Vec<EventTuple> = sqlx::query_as(
+            "SELECT id, user_id, grant_id, partner_id, category_id, access, status, actor_kind, actor_id, \
+             purpose, reason, at, prev_hash, hash FROM consent_events ORDER BY user_id, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut report = LedgerReport {
+            users: 0,
+            events: rows.len(),
+            broken: None,
+        };
+        let mut current_user = None;
+        let mut expected_prev = GENESIS.to_owned();
+        for row in &rows {
+            let (id, user_id, grant_id, partner_id, category_id, access, status, actor_kind, actor_id) =
+                (row.0, row.1, row.2, row.3, row.4, &row.5, &row.6, &row.7, row.8);
+            if current_user != Some(user_id) {
+                current_user = Some(user_id);
+                report.users += 1;
+                expected_prev = GENESIS.to_owned();
+            }
+            let (prev_hash, hash) = (&row.12, &row.13);
+            let event = NewEvent {
+                user_id,
+                grant_id,
+                partner_id,
+                category_id,
+                access,
+                status,
+                actor_kind,
+                actor_id,
+                purpose: row.9.as_deref(),
+                reason: row.10.as_deref(),
+                at: row.11,
+            };
+            let problem = if *prev_hash != expected_prev {
+                Some("its previous-hash does not match the event before it (an event was removed or reordered)")
+            } else if hash_of(&event, prev_hash) != *hash {
+                Some("its contents do not match its hash (the event was edited)")
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                report.broken = Some(BrokenLink {
+                    user_id,
+                    event_id: id,
+                    problem,
+                });
+                return Ok(report);
+            }
+            expected_prev = hash.clone();
+        }
+        Ok(report)
+    }
+
+    /// Replays the whole ledger: the status each grant must have, by grant id, sorted.
+    pub async fn replay_ledger(&self) -> StoreResult<Vec<(i64, String)>> {
+        let events: Vec<(i64, String)> = sqlx::query_as("SELECT grant_id, status FROM consent_events ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut states = std::collections::BTreeMap::new();
+        for (grant_id, status) in events {
+            let state = match status.as_str() {
+                "granted" => "active",
+                "withdrawn" => "withdrawn",
+                "revoked" => "revoked",
+                "expired" => "expired",
+                // A refusal does not change a grant's stored status.
+                _ => continue,
+            };
+            states.insert(grant_id, state.to_owned());
+        }
+        Ok(states.into_iter().collect())
+    }
+
+    /// The stored status of every grant, by grant id, sorted: what `replay_ledger` must equal.
+    pub async fn current_grant_statuses(&self) -> StoreResult<Vec<(i64, String)>> {
+        Ok(sqlx::query_as("SELECT id, status FROM grants ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+}

@@ -1,0 +1,191 @@
+//! What the partner API reads from the store: the grants of whole batches of users at once
+//! (from memory on SQLite), and the partners' API key hashes.
+
+use super::grant_cache::{CachedGrant, state_of};
+use crate::domain::access::Access;
+use crate::domain::decision::{GrantState, GrantStatus};
+use crate::server::storage::Store;
+use crate::server::storage::activity::AccessKey;
+use crate::server::storage::error::{StoreError, StoreResult};
+use crate::server::storage::sql_lists::{placeholder, placeholders};
+use std::collections::{BTreeSet, HashMap};
+
+fn undecodable(what: &str, raw: &str) -> StoreError {
+    StoreError::Database(sqlx::Error::Decode(format!("unknown {what} {raw}").into()))
+}
+
+/// user, partner, category, access, status, changed at, expires at.
+type GrantTuple = (i64, i64, i64, String, String, i64, Option<i64>);
+
+fn cached_grant(
+    (user_id, partner_id, category_id, access, status, changed_at, expires_at): GrantTuple,
+) -> StoreResult<(i64, CachedGrant)> {
+    let access = Access::parse(&access).map_err(|_| undecodable("access", &access))?;
+    let status = GrantStatus::parse(&status).ok_or_else(|| undecodable("grant status", &status))?;
+    let state = GrantState {
+        status,
+        changed_at,
+        expires_at,
+    };
+    Ok((
+        user_id,
+        CachedGrant {
+            partner_id,
+            category_id,
+            access,
+            state,
+        },
+    ))
+}
+
+/// Adds each row's grant to its user's list.
+fn group_by_user(rows: Vec<GrantTuple>, grants: &mut HashMap<i64, Vec<CachedGrant>>) -> StoreResult<()> {
+    for row in rows {
+        let (user_id, grant) = cached_grant(row)?;
+        grants.entry(user_id).or_default().push(grant);
+    }
+    Ok(())
+}
+
+impl Store {
+    /// The ids of the users with these handles; a handle nobody has is simply absent.
+    pub async fn user_ids_by_handles(&self, handles: &[&str]) -> StoreResult<HashMap<String, i64>> {
+        let distinct: BTreeSet<&str> = handles.iter().copied().collect();
+        if distinct.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let sql = format!(
+            "SELECT handle, id FROM users WHERE handle IN ({})",
+            placeholders(self.engine(), 1, distinct.len())
+        );
+        // The statement holds only generated placeholders; every value is bound.
+        let mut query = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql));
+        for handle in distinct {
+            query = query.bind(handle);
+        }
+        Ok(query.fetch_all(&self.pool).await?.into_iter().collect())
+    }
+
+    /// Every user's handle and id, in id order, from `after_id` on: `limit` at most.
+    pub async fn user_handles_after(&self, after_id: i64, limit: i64) -> StoreResult<Vec<(i64, String)>> {
+        Ok(
+            sqlx::query_as("SELECT id, handle FROM users WHERE id > $1 ORDER BY id LIMIT $2")
+                .bind(after_id)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    /// The state of each asked grant, in the order asked (`None` where the user never had it),
+    /// as a partner's check needs it: from the grant cache where it has the user (SQLite), else
+    /// from the database.
+    pub async fn grant_states(&self, asked: &[AccessKey]) -> StoreResult<Vec<Option<GrantState>>> {
+        let (mut states, uncached) = match &self.grants {
+            Some(cache) => cache.states(asked),
+            None => (vec![None; asked.len()], (0..asked.len()).collect()),
+        };
+        if uncached.is_empty() {
+            return Ok(states);
+        }
+        let users: Vec<i64> = uncached
+            .iter()
+            .map(|&position| asked[position].user_id)
+            .collect::<BTreeSet<i64>>()
+            .into_iter()
+            .collect();
+        let began = self.grants.as_ref().map(|cache| cache.generation());
+        // What is loaded for the cache must be every grant of the user; without a cache, the
+        // one partner asking (a check asks for its own partner only) is all that is needed.
+        let only_partner = match began {
+            Some(_) => None,
+            None => asked
+                .first()
+                .map(|key| key.partner_id)
+                .filter(|partner_id| asked.iter().all(|key| key.partner_id == *partner_id)),
+        };
+        let loaded = self.grants_of_users(&users, only_partner).await?;
+        for position in uncached {
+            let key = &asked[position];
+            states[position] = loaded.get(&key.user_id).and_then(|grants| state_of(grants, key));
+        }
+        if let (Some(cache), Some(began)) = (&self.grants, began) {
+            cache.fill(began, loaded);
+        }
+        Ok(states)
+    }
+
+    /// Every grant of these users (only those of `partner_id` if given), each user present even
+    /// with none.
+    async fn grants_of_users(
+        &self,
+        user_ids: &[i64],
+        partner_id: Option<i64>,
+    ) -> StoreResult<HashMap<i64, Vec<CachedGrant>>> {
+        let mut grants: HashMap<i64, Vec<CachedGrant>> = user_ids.iter().map(|id| (*id, Vec::new())).collect();
+        if user_ids.is_empty() {
+            return Ok(grants);
+        }
+        let sql = format!(
+            "SELECT user_id, partner_id, category_id, access, status, changed_at, expires_at FROM grants \
+             WHERE user_id IN ({}){}",
+            placeholders(self.engine(), 1, user_ids.len()),
+            match partner_id {
+                Some(_) => format!(" AND partner_id = {}", placeholder(self.engine(), user_ids.len() + 1)),
+                None => String::new(),
+            }
+        );
+        // The statement holds only generated placeholders; every value is bound.
+        let mut query = sqlx::query_as::<_, GrantTuple>(sqlx::AssertSqlSafe(sql));
+        for user_id in user_ids.iter().chain(partner_id.as_ref()) {
+            query = query.bind(*user_id);
+        }
+        group_by_user(query.fetch_all(&self.pool).await?, &mut grants)?;
+        Ok(grants)
+    }
+
+    /// Loads the grant cache with every user whose id is in `first..=last`; returns how many
+    /// grants it read, or `None` if a grant write raced the load (the caller tries again).
+    pub async fn warm_grant_cache(&self, first: i64, last: i64) -> StoreResult<Option<usize>> {
+        let Some(cache) = &self.grants else {
+            return Ok(Some(0));
+        };
+        let began = cache.generation();
+        let rows: Vec<GrantTuple> = sqlx::query_as(
+            "SELECT user_id, partner_id, category_id, access, status, changed_at, expires_at FROM grants \
+             WHERE user_id BETWEEN $1 AND $2",
+        )
+        .bind(first)
+        .bind(last)
+        .fetch_all(&self.pool)
+        .await?;
+        let count = rows.len();
+        let mut grants = HashMap::new();
+        group_by_user(rows, &mut grants)?;
+        Ok(cache.fill(began, grants).then_some(count))
+    }
+
+    /// Whether partner checks read grants from memory (SQLite only).
+    pub fn caches_grants(&self) -> bool {
+        self.grants.is_some()
+    }
+
+    /// Every partner's slug with the hash of its API key, if it has one.
+    pub async fn partner_key_hashes(&self) -> StoreResult<Vec<(String, Option<String>)>> {
+        Ok(sqlx::query_as("SELECT slug, api_key_hash FROM partners ORDER BY slug")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Gives a partner a key only if it has none, so a key set on purpose is never replaced.
+    pub async fn set_partner_key_hash_if_missing(&self, partner_slug: &str, key_hash: &str) -> StoreResult<()> {
+        let mut tx = self.begin_catalog_write().await?;
+        sqlx::query("UPDATE partners SET api_key_hash = $1 WHERE slug = $2 AND api_key_hash IS NULL")
+            .bind(key_hash)
+            .bind(partner_slug)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

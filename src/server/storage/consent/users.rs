@@ -1,0 +1,89 @@
+//! Accounts of the people whose data partners reach.
+
+use crate::domain::role::Role;
+use crate::server::storage::Store;
+use crate::server::storage::error::{StoreResult, conflict_on_unique};
+
+#[derive(Debug, Clone)]
+pub struct UserRecord {
+    pub id: i64,
+    pub handle: String,
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: Role,
+}
+
+pub(in crate::server::storage) type UserRow = (i64, String, String, String, String, String);
+
+/// The columns `UserRow` reads, in its order.
+pub(in crate::server::storage) const USER_COLUMNS: &str =
+    "u.id, u.handle, u.email, u.display_name, u.password_hash, u.role";
+
+pub(in crate::server::storage) fn record(
+    (id, handle, email, display_name, password_hash, role): UserRow,
+) -> UserRecord {
+    UserRecord {
+        id,
+        handle,
+        email,
+        display_name,
+        password_hash,
+        // An unknown role grants nothing beyond a person's own data.
+        role: Role::parse(&role).unwrap_or(Role::User),
+    }
+}
+
+pub struct NewUser<'a> {
+    pub handle: &'a str,
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub created_at: i64,
+}
+
+impl Store {
+    pub async fn create_user(&self, user: &NewUser<'_>) -> StoreResult<i64> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO users (handle, email, display_name, password_hash, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(user.handle)
+        .bind(user.email)
+        .bind(user.display_name)
+        .bind(user.password_hash)
+        .bind(user.created_at)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(conflict_on_unique("account"))?;
+        Ok(id)
+    }
+
+    pub async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>> {
+        let row: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.email = $1"
+        )))
+        .bind(email)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(record))
+    }
+
+    /// Makes an account support staff or admin (or a person again).
+    pub async fn set_role(&self, user_id: i64, role: Role) -> StoreResult<()> {
+        sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+            .bind(role.as_str())
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn user_id_by_handle(&self, handle: &str) -> StoreResult<Option<i64>> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE handle = $1")
+            .bind(handle)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|(id,)| id))
+    }
+}

@@ -1,0 +1,7 @@
+//! Command-line tools beside the server: demo data, load data, simulated partners, benchmarks.
+
+pub mod bench_floor;
+pub mod bench_ledger;
+pub mod demo;
+pub mod load_seed;
+pub mod simulate;

@@ -1,0 +1,10 @@
+//! What people and staff do through the pages: each module assembles a page from the store or
+//! carries out one action, whatever the transport.
+
+pub mod activity;
+pub mod admin;
+pub mod admin_key_page;
+pub mod dashboard;
+pub mod export;
+pub mod history;
+pub mod support;

@@ -1,0 +1,61 @@
+//! Downloading one's whole ledger as JSON or CSV.
+
+use crate::server::auth::session::current_user;
+use crate::server::error::log_store_error;
+use crate::server::state::AppState;
+use crate::server::storage::StoreError;
+use crate::server::use_cases::history::{export, to_csv};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+enum Format {
+    Json,
+    Csv,
+}
+
+async fn download(state: AppState, headers: HeaderMap, format: Format) -> Response {
+    let user = match current_user(&state, &headers).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return Redirect::to("/sign-in").into_response(),
+        Err(error) => return unavailable(&error),
+    };
+    let events = match export(&state.store, user.id).await {
+        Ok(events) => events,
+        Err(error) => return unavailable(&error),
+    };
+    let (body, content_type, extension) = match format {
+        Format::Json => (
+            serde_json::to_string_pretty(&events).unwrap_or_else(|_| "[]".into()),
+            "application/json",
+            "json",
+        ),
+        Format::Csv => (to_csv(&events), "text/csv; charset=utf-8", "csv"),
+    };
+    let disposition = format!("attachment; filename=\"who-can-see-history.{extension}\"");
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn unavailable(error: &StoreError) -> Response {
+    log_store_error(error);
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "The consent store is unavailable. Nothing was read; try again shortly.",
+    )
+        .into_response()
+}
+
+pub async fn json(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    download(state, headers, Format::Json).await
+}
+
+pub async fn csv(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    download(state, headers, Format::Csv).await
+}
