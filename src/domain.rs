@@ -3,6 +3,7 @@
 pub mod access;
 pub mod activity;
 pub mod admin;
+pub mod consent_request;
 pub mod credentials;
 pub mod dashboard;
 pub mod decision;
