@@ -213,25 +213,69 @@ mod tests {
         let long_purpose = "x".repeat(MOST_PURPOSE_CHARS + 1);
         let cases: Vec<(Vec<AuthorizationDetail>, &str, Option<i64>, RequestError)> = vec![
             (vec![], "p", None, RequestError::DetailCount),
-            (vec![detail("messages", &["read"]); 7], "p", None, RequestError::DetailCount),
+            (
+                vec![detail("messages", &["read"]); 7],
+                "p",
+                None,
+                RequestError::DetailCount,
+            ),
             (
                 vec![detail("messages", &["read"]), detail("messages", &["write"])],
                 "p",
                 None,
                 RequestError::RepeatedCategory("messages".into()),
             ),
-            (vec![detail("Mess ages", &["read"])], "p", None, RequestError::BadCategory("Mess ages".into())),
+            (
+                vec![detail("Mess ages", &["read"])],
+                "p",
+                None,
+                RequestError::BadCategory("Mess ages".into()),
+            ),
             (vec![detail("messages", &[])], "p", None, RequestError::ActionCount),
-            (vec![detail("messages", &["read", "read"])], "p", None, RequestError::ActionCount),
-            (vec![detail("messages", &["sell"])], "p", None, RequestError::UnknownAction("sell".into())),
+            (
+                vec![detail("messages", &["read", "read"])],
+                "p",
+                None,
+                RequestError::ActionCount,
+            ),
+            (
+                vec![detail("messages", &["sell"])],
+                "p",
+                None,
+                RequestError::UnknownAction("sell".into()),
+            ),
             (vec![detail("messages", &["read"])], "  ", None, RequestError::Purpose),
-            (vec![detail("messages", &["read"])], &long_purpose, None, RequestError::Purpose),
-            (vec![detail("messages", &["read"])], "line\nbreak", None, RequestError::Purpose),
-            (vec![detail("messages", &["read"])], "p", Some(0), RequestError::Duration),
-            (vec![detail("messages", &["read"])], "p", Some(3651), RequestError::Duration),
+            (
+                vec![detail("messages", &["read"])],
+                &long_purpose,
+                None,
+                RequestError::Purpose,
+            ),
+            (
+                vec![detail("messages", &["read"])],
+                "line\nbreak",
+                None,
+                RequestError::Purpose,
+            ),
+            (
+                vec![detail("messages", &["read"])],
+                "p",
+                Some(0),
+                RequestError::Duration,
+            ),
+            (
+                vec![detail("messages", &["read"])],
+                "p",
+                Some(3651),
+                RequestError::Duration,
+            ),
         ];
         for (details, purpose, duration, expected) in cases {
-            assert_eq!(AskedAccess::parse(&details, purpose, duration), Err(expected.clone()), "{expected}");
+            assert_eq!(
+                AskedAccess::parse(&details, purpose, duration),
+                Err(expected.clone()),
+                "{expected}"
+            );
         }
     }
 
