@@ -10,7 +10,7 @@
 //! when one did, every check of that partner waited on the database, and while the store was
 //! busy committing that stalled every connection for milliseconds.
 
-use super::catalog::CatalogEntry;
+use super::catalog_entry::CatalogEntry;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
