@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod catalog;
+pub mod catalog_entry;
 pub mod expiry;
 pub mod grant_cache;
 pub mod grants;

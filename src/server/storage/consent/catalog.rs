@@ -1,17 +1,12 @@
 //! Partners and data categories: the catalog every grant refers to.
 
+// Re-exported: code outside the store names the entry through the catalog.
+pub use super::catalog_entry::CatalogEntry;
 use super::key_cache::KeyDigest;
 use crate::server::storage::Store;
 use crate::server::storage::error::StoreResult;
 use std::sync::Arc;
 use std::time::Instant;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CatalogEntry {
-    pub id: i64,
-    pub slug: String,
-    pub name: String,
-}
 
 fn entry((id, slug, name): (i64, String, String)) -> CatalogEntry {
     CatalogEntry { id, slug, name }

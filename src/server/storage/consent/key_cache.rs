@@ -10,11 +10,10 @@
 //! when one did, every check of that partner waited on the database, and while the store was
 //! busy committing that stalled every connection for milliseconds.
 
-use super::catalog::CatalogEntry;
+use super::catalog_entry::CatalogEntry;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 /// How long a key is trusted without asking the database again.
@@ -30,7 +29,7 @@ const MOST_KEYS: usize = 10_000;
 /// The SHA-256 digest of a partner API key, the form the cache holds it in: 32 bytes, compared
 /// as they are. The database keeps it in hex (`session::hash_token`); writing those 64
 /// characters out on every check cost more than the digest itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct KeyDigest([u8; 32]);
 
 impl KeyDigest {
@@ -51,43 +50,13 @@ impl KeyDigest {
     }
 }
 
-/// A digest's own first eight bytes are as good a hash as any: nobody can choose the key whose
-/// SHA-256 lands where they want. So the cache does not hash it again.
-impl Hash for KeyDigest {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        let mut first = [0; 8];
-        first.copy_from_slice(&self.0[..8]);
-        state.write_u64(u64::from_le_bytes(first));
-    }
-}
-
-/// Takes the one number `KeyDigest::hash` writes as the hash.
-#[derive(Default)]
-struct DigestHasher(u64);
-
-impl Hasher for DigestHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `write_u64` is ever called; this keeps any other use correct, if slower.
-        for byte in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*byte);
-        }
-    }
-
-    fn write_u64(&mut self, value: u64) {
-        self.0 = value;
-    }
-}
-
 #[derive(Default)]
 struct Entries {
     /// Bumped by every change, so a lookup that raced one does not put back the old key.
     generation: u64,
-    /// Shared, so a check takes its partner with a reference count, not a copy of its names.
-    partners: HashMap<KeyDigest, (Arc<CatalogEntry>, Instant), BuildHasherDefault<DigestHasher>>,
+    /// Each key's partner and when the lookup that found it began. Shared, so a check takes its
+    /// partner with a reference count, not a copy of its names.
+    partners: HashMap<KeyDigest, (Arc<CatalogEntry>, Instant)>,
 }
 
 /// When a lookup began: the moment and the generation, handed back to `put`.
@@ -103,9 +72,19 @@ pub struct KeyCache {
 }
 
 impl KeyCache {
+    // A panic while holding the lock leaves the map whole (every change is one call on it), so a
+    // poisoned lock is used as it is rather than failing every request after it.
+    fn read(&self) -> RwLockReadGuard<'_, Entries> {
+        self.entries.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, Entries> {
+        self.entries.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     /// The partner of `key`, if it was looked up less than `KEY_TTL` before `now`.
     pub fn get(&self, key: &KeyDigest, now: Instant) -> Option<Arc<CatalogEntry>> {
-        let entries = self.entries.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let entries = self.read();
         entries
             .partners
             .get(key)
@@ -115,7 +94,7 @@ impl KeyCache {
 
     /// Call before asking the database, and hand the result to `put`.
     pub fn start_lookup(&self, now: Instant) -> LookupStart {
-        let entries = self.entries.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let entries = self.read();
         LookupStart {
             at: now,
             generation: entries.generation,
@@ -124,7 +103,7 @@ impl KeyCache {
 
     /// Remembers a key the database knew, unless a key changed since the lookup began.
     pub fn put(&self, key: KeyDigest, partner: Arc<CatalogEntry>, started: LookupStart) {
-        let mut entries = self.entries.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut entries = self.write();
         if entries.generation != started.generation {
             return;
         }
@@ -137,20 +116,21 @@ impl KeyCache {
     /// Replaces every remembered key with `keys`, the whole set of valid keys read after
     /// `started`, unless a key changed since: a key missing from it stops working at once.
     pub fn replace_all(&self, keys: impl IntoIterator<Item = (KeyDigest, CatalogEntry)>, started: LookupStart) {
-        let mut entries = self.entries.write().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if entries.generation != started.generation {
-            return;
-        }
-        entries.partners = keys
+        // Built before taking the lock, so checks wait only for the swap.
+        let partners = keys
             .into_iter()
             .take(MOST_KEYS)
             .map(|(key, partner)| (key, (Arc::new(partner), started.at)))
             .collect();
+        let mut entries = self.write();
+        if entries.generation == started.generation {
+            entries.partners = partners;
+        }
     }
 
     /// Forgets every key, after any change to a partner's key or standing.
     pub fn forget_all(&self) {
-        let mut entries = self.entries.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut entries = self.write();
         entries.generation += 1;
         entries.partners.clear();
     }

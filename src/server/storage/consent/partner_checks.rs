@@ -6,45 +6,41 @@ use crate::domain::access::Access;
 use crate::domain::decision::{GrantState, GrantStatus};
 use crate::server::storage::Store;
 use crate::server::storage::activity::AccessKey;
-use crate::server::storage::error::{StoreError, StoreResult};
+use crate::server::storage::error::StoreResult;
 use crate::server::storage::sql_lists::{placeholder, placeholders};
 use std::collections::{BTreeSet, HashMap};
 
-fn undecodable(what: &str, raw: &str) -> StoreError {
-    StoreError::Database(sqlx::Error::Decode(format!("unknown {what} {raw}").into()))
-}
+/// The columns a `GrantRow` reads, for every query that loads grants.
+const GRANT_COLUMNS: &str = "user_id, partner_id, category_id, access, status, changed_at, expires_at";
 
-/// user, partner, category, access, status, changed at, expires at.
-type GrantTuple = (i64, i64, i64, String, String, i64, Option<i64>);
-
-fn cached_grant(
-    (user_id, partner_id, category_id, access, status, changed_at, expires_at): GrantTuple,
-) -> StoreResult<(i64, CachedGrant)> {
-    let access = Access::parse(&access).map_err(|_| undecodable("access", &access))?;
-    let status = GrantStatus::parse(&status).ok_or_else(|| undecodable("grant status", &status))?;
-    let state = GrantState {
-        status,
-        changed_at,
-        expires_at,
-    };
-    Ok((
-        user_id,
-        CachedGrant {
-            partner_id,
-            category_id,
-            access,
-            state,
-        },
-    ))
+/// One grant as a load reads it; `access` and `status` decode through their `sqlx::Type`, so a
+/// word the domain does not know fails the load naming its column.
+#[derive(sqlx::FromRow)]
+struct GrantRow {
+    user_id: i64,
+    partner_id: i64,
+    category_id: i64,
+    access: Access,
+    status: GrantStatus,
+    changed_at: i64,
+    expires_at: Option<i64>,
 }
 
 /// Adds each row's grant to its user's list.
-fn group_by_user(rows: Vec<GrantTuple>, grants: &mut HashMap<i64, Vec<CachedGrant>>) -> StoreResult<()> {
+fn group_by_user(rows: Vec<GrantRow>, grants: &mut HashMap<i64, Vec<CachedGrant>>) {
     for row in rows {
-        let (user_id, grant) = cached_grant(row)?;
-        grants.entry(user_id).or_default().push(grant);
+        let state = GrantState {
+            status: row.status,
+            changed_at: row.changed_at,
+            expires_at: row.expires_at,
+        };
+        grants.entry(row.user_id).or_default().push(CachedGrant {
+            partner_id: row.partner_id,
+            category_id: row.category_id,
+            access: row.access,
+            state,
+        });
     }
-    Ok(())
 }
 
 impl Store {
@@ -127,8 +123,7 @@ impl Store {
             return Ok(grants);
         }
         let sql = format!(
-            "SELECT user_id, partner_id, category_id, access, status, changed_at, expires_at FROM grants \
-             WHERE user_id IN ({}){}",
+            "SELECT {GRANT_COLUMNS} FROM grants WHERE user_id IN ({}){}",
             placeholders(self.engine(), 1, user_ids.len()),
             match partner_id {
                 Some(_) => format!(" AND partner_id = {}", placeholder(self.engine(), user_ids.len() + 1)),
@@ -136,11 +131,11 @@ impl Store {
             }
         );
         // The statement holds only generated placeholders; every value is bound.
-        let mut query = sqlx::query_as::<_, GrantTuple>(sqlx::AssertSqlSafe(sql));
+        let mut query = sqlx::query_as::<_, GrantRow>(sqlx::AssertSqlSafe(sql));
         for user_id in user_ids.iter().chain(partner_id.as_ref()) {
             query = query.bind(*user_id);
         }
-        group_by_user(query.fetch_all(&self.pool).await?, &mut grants)?;
+        group_by_user(query.fetch_all(&self.pool).await?, &mut grants);
         Ok(grants)
     }
 
@@ -151,17 +146,16 @@ impl Store {
             return Ok(Some(0));
         };
         let began = cache.generation();
-        let rows: Vec<GrantTuple> = sqlx::query_as(
-            "SELECT user_id, partner_id, category_id, access, status, changed_at, expires_at FROM grants \
-             WHERE user_id BETWEEN $1 AND $2",
-        )
-        .bind(first)
-        .bind(last)
-        .fetch_all(&self.pool)
-        .await?;
+        let sql = format!("SELECT {GRANT_COLUMNS} FROM grants WHERE user_id BETWEEN $1 AND $2");
+        // The statement holds only a constant list of columns; every value is bound.
+        let rows: Vec<GrantRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(first)
+            .bind(last)
+            .fetch_all(&self.pool)
+            .await?;
         let count = rows.len();
         let mut grants = HashMap::new();
-        group_by_user(rows, &mut grants)?;
+        group_by_user(rows, &mut grants);
         Ok(cache.fill(began, grants).then_some(count))
     }
 
