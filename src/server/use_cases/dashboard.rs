@@ -12,7 +12,7 @@ use crate::domain::wording;
 use crate::server::clock::{human_date, now_ms};
 use crate::server::storage::activity::AccessUse;
 use crate::server::storage::consent::catalog::Catalog;
-use crate::server::storage::consent::grants::{Actor, AllowedAgain, ChangedGrant};
+use crate::server::storage::consent::grants::{Actor, AllowedAgain, ChangedGrant, GrantRow};
 use crate::server::storage::consent::revocation::Revocation;
 use crate::server::storage::{Store, StoreError};
 use std::collections::HashMap;
@@ -21,17 +21,9 @@ pub async fn build(store: &Store, user_id: i64) -> Result<DashboardView, StoreEr
     build_with(store, user_id, &store.catalog().await?).await
 }
 
-/// The dashboard, with the catalog this click has already read.
+/// The dashboard, named and ordered by the catalog this click has already read: partners by
+/// name, categories in their order.
 async fn build_with(store: &Store, user_id: i64, catalog: &Catalog) -> Result<DashboardView, StoreError> {
-    let categories: Vec<CategoryColumn> = catalog
-        .categories
-        .iter()
-        .map(|c| CategoryColumn {
-            slug: c.slug.clone(),
-            name: c.name.clone(),
-        })
-        .collect();
-    let mut rows: Vec<PartnerRow> = Vec::new();
     let now = now_ms();
     let usage: HashMap<(i64, i64, Access), AccessUse> = store
         .access_use_of_user(user_id, now - WEEK_MS)
@@ -39,48 +31,66 @@ async fn build_with(store: &Store, user_id: i64, catalog: &Catalog) -> Result<Da
         .into_iter()
         .map(|u| ((u.partner_id, u.category_id, u.access), u))
         .collect();
+    let mut grants_by_partner: HashMap<i64, Vec<GrantRow>> = HashMap::new();
     for grant in store.grants_of_user(user_id).await? {
-        if rows.last().is_none_or(|row| row.slug != grant.partner_slug) {
-            rows.push(PartnerRow {
-                slug: grant.partner_slug.clone(),
-                name: grant.partner_name.clone(),
-                cells: vec![Cell::default(); categories.len()],
-            });
-        }
-        let Some(index) = categories.iter().position(|c| c.slug == grant.category_slug) else {
-            continue;
-        };
-        let status = effective_status(grant.status, grant.expires_at, now);
-        let active = status == GrantStatus::Active;
-        // An expired grant ended when its time ran out, which may be before anyone noticed.
-        let ended_at = match status {
-            GrantStatus::Expired => grant.expires_at.unwrap_or(grant.changed_at),
-            _ => grant.changed_at,
-        };
-        if let Some(row) = rows.last_mut() {
-            row.cells[index].grants.push(GrantView {
-                id: grant.id,
-                access: grant.access,
-                active,
-                purpose: grant.purpose,
-                since: human_date(grant.granted_at),
-                ended: (!active).then(|| format!("{} {}", status.ended_word(), human_date(ended_at))),
-                usage: {
-                    let used = usage.get(&(grant.partner_id, grant.category_id, grant.access));
-                    usage_sentence(
-                        grant.access,
-                        used.map_or(0, |u| u.allowed_since),
-                        used.and_then(|u| u.last_allowed_at),
-                        now,
-                    )
-                },
-            });
-        }
+        grants_by_partner.entry(grant.partner_id).or_default().push(grant);
     }
-    for cell in rows.iter_mut().flat_map(|row| row.cells.iter_mut()) {
-        cell.grants.sort_by_key(|g| g.access);
-    }
+    let rows = catalog
+        .partners
+        .iter()
+        .filter_map(|partner| {
+            let mut cells = vec![Cell::default(); catalog.categories.len()];
+            for grant in grants_by_partner.remove(&partner.id)? {
+                let Some(index) = catalog.categories.iter().position(|c| c.id == grant.category_id) else {
+                    continue;
+                };
+                let used = usage.get(&(grant.partner_id, grant.category_id, grant.access));
+                cells[index].grants.push(grant_view(grant, used, now));
+            }
+            for cell in &mut cells {
+                cell.grants.sort_by_key(|g| g.access);
+            }
+            Some(PartnerRow {
+                slug: partner.slug.clone(),
+                name: partner.name.clone(),
+                cells,
+            })
+        })
+        .collect();
+    let categories = catalog
+        .categories
+        .iter()
+        .map(|c| CategoryColumn {
+            slug: c.slug.clone(),
+            name: c.name.clone(),
+        })
+        .collect();
     Ok(DashboardView { categories, rows })
+}
+
+/// One grant as its cell shows it, with how much its partner used it this week.
+fn grant_view(grant: GrantRow, used: Option<&AccessUse>, now: i64) -> GrantView {
+    let status = effective_status(grant.status, grant.expires_at, now);
+    let active = status == GrantStatus::Active;
+    // An expired grant ended when its time ran out, which may be before anyone noticed.
+    let ended_at = match status {
+        GrantStatus::Expired => grant.expires_at.unwrap_or(grant.changed_at),
+        _ => grant.changed_at,
+    };
+    GrantView {
+        id: grant.id,
+        access: grant.access,
+        active,
+        purpose: grant.purpose,
+        since: human_date(grant.granted_at),
+        ended: (!active).then(|| format!("{} {}", status.ended_word(), human_date(ended_at))),
+        usage: usage_sentence(
+            grant.access,
+            used.map_or(0, |u| u.allowed_since),
+            used.and_then(|u| u.last_allowed_at),
+            now,
+        ),
+    }
 }
 
 /// Revokes for the user themselves: the notice, the grants taken back (for "Allow again")

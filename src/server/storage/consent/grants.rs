@@ -35,15 +35,13 @@ impl Actor {
     }
 }
 
-/// One row of a user's grants with the catalog names the dashboard shows.
+/// One of a user's grants. Its partner and category are catalog ids: callers name them from
+/// the catalog reading they already hold.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct GrantRow {
     pub id: i64,
     pub partner_id: i64,
     pub category_id: i64,
-    pub partner_slug: String,
-    pub partner_name: String,
-    pub category_slug: String,
     pub access: Access,
     pub status: GrantStatus,
     pub purpose: String,
@@ -156,13 +154,11 @@ impl Store {
         Ok(given.grant_id)
     }
 
+    /// Every grant of a user, active or not, oldest first.
     pub async fn grants_of_user(&self, user_id: i64) -> StoreResult<Vec<GrantRow>> {
         Ok(sqlx::query_as(
-            "SELECT g.id, p.id AS partner_id, p.slug AS partner_slug, p.name AS partner_name, \
-             c.id AS category_id, c.slug AS category_slug, g.access, g.status, g.purpose, g.granted_at, \
-             g.changed_at, g.expires_at \
-             FROM grants g JOIN partners p ON p.id = g.partner_id JOIN categories c ON c.id = g.category_id \
-             WHERE g.user_id = $1 ORDER BY p.name, c.position",
+            "SELECT id, partner_id, category_id, access, status, purpose, granted_at, changed_at, expires_at \
+             FROM grants WHERE user_id = $1 ORDER BY id",
         )
         .bind(user_id)
         .fetch_all(&self.pool)
