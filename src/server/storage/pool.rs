@@ -62,17 +62,29 @@ pub fn counts_url(url: &str) -> String {
     }
 }
 
-async fn sqlite_pool(url: &str, synchronous: &'static str, connections: u32) -> Result<AnyPool, sqlx::Error> {
+/// How every SQLite connection is set up; the two stores differ only in `synchronous`.
+macro_rules! sqlite_pragmas {
+    ($synchronous:literal) => {
+        concat!(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = ",
+            $synchronous,
+            "; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;"
+        )
+    };
+}
+
+/// synchronous=FULL: an acknowledged revocation survives power loss, not just a crash.
+const CONSENT_PRAGMAS: &str = sqlite_pragmas!("FULL");
+/// Counts may lose the last second on a crash by design: no need to wait for the disk.
+const COUNTS_PRAGMAS: &str = sqlite_pragmas!("NORMAL");
+
+async fn sqlite_pool(url: &str, pragmas: &'static str, connections: u32) -> Result<AnyPool, sqlx::Error> {
     AnyPoolOptions::new()
         .acquire_timeout(Duration::from_secs(5))
         .max_connections(connections)
         .after_connect(move |conn, _| {
             Box::pin(async move {
-                conn.execute(sqlx::AssertSqlSafe(format!(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;"
-                )))
-                .await?;
+                conn.execute(pragmas).await?;
                 Ok(())
             })
         })
@@ -105,12 +117,10 @@ impl Store {
         let store = match engine {
             Engine::Sqlite => {
                 ensure_sqlite_folder(url)?;
-                // synchronous=FULL: an acknowledged revocation survives power loss, not just a crash.
-                let pool = sqlite_pool(&with_create_mode(url), "FULL", 8)
+                let pool = sqlite_pool(&with_create_mode(url), CONSENT_PRAGMAS, 8)
                     .await
                     .context("Failed to open the database named by DATABASE_URL")?;
-                // Counts may lose the last second on a crash by design: no need to wait for the disk.
-                let counts_pool = sqlite_pool(&with_create_mode(&counts_url(url)), "NORMAL", 2)
+                let counts_pool = sqlite_pool(&with_create_mode(&counts_url(url)), COUNTS_PRAGMAS, 2)
                     .await
                     .context("Failed to open the decision counts beside the database named by DATABASE_URL")?;
                 Store {

@@ -150,7 +150,7 @@ mod tests {
             at: "2026-01-01T00:00:00Z".into(),
             partner: "spotify".into(),
             category: "messages".into(),
-            access: "read".into(),
+            access: "read",
             status: "Withdrawn",
             actor: "user",
             purpose: Some("Send \"songs\", and more".into()),
