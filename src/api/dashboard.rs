@@ -39,15 +39,11 @@ pub async fn revoke(
     let user = signed_in_user().await.map_err(failed)?;
     let scope = RevocationScope::parse(&grant, &partner, &category, &access)
         .map_err(|e| failed(AppError::BadInput(e.to_string())))?;
-    let store = app_state().store.clone();
-    let (notice, undo) = crate::server::use_cases::dashboard::revoke(&store, user.id, &scope)
+    let change = crate::server::use_cases::dashboard::revoke(&app_state().store, user.id, &scope)
         .await
         .map_err(|e| failed(e.into()))?;
-    let view = crate::server::use_cases::dashboard::build(&store, user.id)
-        .await
-        .map_err(|e| failed(e.into()))?;
-    tell_after_redirect(&notice);
-    Ok(DashboardChange { notice, view, undo })
+    tell_after_redirect(&change.notice);
+    Ok(change)
 }
 
 /// Gives grants the user took back again: one id, or several separated by commas (the notice's
@@ -57,19 +53,11 @@ pub async fn allow_again(grant: Option<String>) -> Result<DashboardChange, AppEr
     use crate::api::context::{app_state, failed, signed_in_user, tell_after_redirect};
     let user = signed_in_user().await.map_err(failed)?;
     let grant_ids = parse_grant_ids(grant.as_deref()).map_err(failed)?;
-    let store = app_state().store.clone();
-    let notice = crate::server::use_cases::dashboard::allow_again(&store, user.id, &grant_ids)
+    let change = crate::server::use_cases::dashboard::allow_again(&app_state().store, user.id, &grant_ids)
         .await
         .map_err(|e| failed(e.into()))?;
-    let view = crate::server::use_cases::dashboard::build(&store, user.id)
-        .await
-        .map_err(|e| failed(e.into()))?;
-    tell_after_redirect(&notice);
-    Ok(DashboardChange {
-        notice,
-        view,
-        undo: Vec::new(),
-    })
+    tell_after_redirect(&change.notice);
+    Ok(change)
 }
 
 /// At most this many grants are given back by one click.

@@ -10,6 +10,12 @@ pub fn log_store_error(error: &StoreError) -> bool {
             tracing::warn!(error = %cause, "database unavailable");
             true
         }
+        // Nothing is known to be written, so it is answered as an unavailable store; the
+        // write's own failure, if there was one, was logged where it happened.
+        StoreError::NotRecorded => {
+            tracing::warn!(error = %error, "recorder unavailable");
+            true
+        }
         other => {
             tracing::error!(error = ?other, "store error");
             false

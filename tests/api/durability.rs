@@ -115,6 +115,7 @@ async fn every_acknowledged_revocation_survives_sigkill() {
     assert!(acknowledged.len() >= 30);
 
     let (mut server, address) = start_server(&url);
+    let catalog = store.catalog().await.unwrap();
     for (handle, grant_id) in &acknowledged {
         let user = store.user_id_by_handle(handle).await.unwrap().unwrap();
         let grant = store
@@ -131,10 +132,12 @@ async fn every_acknowledged_revocation_survives_sigkill() {
         );
         let answer: serde_json::Value = client
             .post(format!("{address}/api/v1/check"))
-            .bearer_auth(format!("demo-key-{}", grant.partner_slug))
-            .json(
-                &serde_json::json!({"user": handle, "category": grant.category_slug, "access": grant.access.as_str()}),
-            )
+            .bearer_auth(format!("demo-key-{}", catalog.partner(grant.partner_id).unwrap().slug))
+            .json(&serde_json::json!({
+                "user": handle,
+                "category": catalog.category(grant.category_id).unwrap().slug,
+                "access": grant.access.as_str(),
+            }))
             .send()
             .await
             .unwrap()
@@ -198,12 +201,17 @@ async fn refused_attempts_survive_sigkill_and_counts_lose_at_most_a_second() {
     let folder = TempSqliteFolder::new();
     let url = folder.url();
     let (store, handle, user) = store_with_user(&folder, "crash@example.test", "Crash").await;
+    let catalog = store.catalog().await.unwrap();
+    let (spotify, messages) = (
+        catalog.partner_id("spotify").unwrap(),
+        catalog.category_id("messages").unwrap(),
+    );
     let spotify_read = store
         .grants_of_user(user)
         .await
         .unwrap()
         .into_iter()
-        .find(|g| g.partner_slug == "spotify" && g.category_slug == "messages" && g.access.as_str() == "read")
+        .find(|g| g.partner_id == spotify && g.category_id == messages && g.access.as_str() == "read")
         .unwrap()
         .id;
     store

@@ -395,6 +395,7 @@ impl TestApp {
 
     /// (partner slug, category slug, access, status) of every grant of a user, sorted.
     pub async fn grant_states(&self, handle: &str) -> Vec<(String, String, String, String)> {
+        let catalog = self.store.catalog().await.unwrap();
         let mut states: Vec<_> = self
             .store
             .grants_of_user(self.user_id(handle).await)
@@ -403,8 +404,8 @@ impl TestApp {
             .into_iter()
             .map(|g| {
                 (
-                    g.partner_slug,
-                    g.category_slug,
+                    catalog.partner(g.partner_id).unwrap().slug.clone(),
+                    catalog.category(g.category_id).unwrap().slug.clone(),
                     g.access.as_str().to_owned(),
                     g.status.as_str().to_owned(),
                 )
@@ -415,12 +416,17 @@ impl TestApp {
     }
 
     pub async fn grant_id(&self, handle: &str, partner: &str, category: &str, access: &str) -> i64 {
+        let catalog = self.store.catalog().await.unwrap();
+        let (partner, category) = (
+            catalog.partner_id(partner).unwrap(),
+            catalog.category_id(category).unwrap(),
+        );
         self.store
             .grants_of_user(self.user_id(handle).await)
             .await
             .unwrap()
             .into_iter()
-            .find(|g| g.partner_slug == partner && g.category_slug == category && g.access.as_str() == access)
+            .find(|g| g.partner_id == partner && g.category_id == category && g.access.as_str() == access)
             .expect("the grant exists")
             .id
     }

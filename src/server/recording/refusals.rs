@@ -37,7 +37,7 @@ impl RefusalQueue {
         if queued && answer.await.unwrap_or(false) {
             Ok(())
         } else {
-            Err(StoreError::Unavailable(sqlx::Error::PoolClosed))
+            Err(StoreError::NotRecorded)
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod history;
 pub mod key_cache;
 pub mod ledger;
 pub mod partner_checks;
+pub mod revocation;
 pub mod sessions;
 pub mod support;
 pub mod throttle;

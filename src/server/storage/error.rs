@@ -5,15 +5,21 @@ pub enum StoreError {
     /// The named thing does not exist (for this user).
     #[error("{0} not found")]
     NotFound(&'static str),
-    /// A uniqueness rule was broken, e.g. an email that is already taken.
-    /// A name in the request (partner, category) is not in the catalog.
+    /// A name in the request (partner, category) is not in the catalog, or it names nothing;
+    /// the message says which.
     #[error("{0}")]
     UnknownName(String),
+    /// A uniqueness rule was broken, e.g. an email that is already taken.
     #[error("{0} already exists")]
     Conflict(&'static str),
     /// The database cannot be reached right now; nothing was written.
     #[error("the database is unavailable: {0}")]
     Unavailable(#[source] sqlx::Error),
+    /// The recorder did not commit what it was handed: it has stopped (the server is shutting
+    /// down), or its write failed and was logged where it failed. Callers answer as for an
+    /// unavailable store: nothing is known to be written.
+    #[error("the recorder did not record this (it has stopped, or its write failed)")]
+    NotRecorded,
     #[error(transparent)]
     Database(sqlx::Error),
 }

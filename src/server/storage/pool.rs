@@ -62,24 +62,31 @@ pub fn counts_url(url: &str) -> String {
     }
 }
 
-/// The counts file's page cache (negative: KiB) and memory map: each second's upserts touch
-/// pages all over the current hour, and with SQLite's default 2 MB cache most of them were
-/// copied in from the kernel at every write.
-const COUNTS_SETTINGS: &str = "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456;";
+/// How every SQLite connection is set up; the two stores differ in `synchronous` and cache.
+macro_rules! sqlite_pragmas {
+    ($settings:literal) => {
+        concat!(
+            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; ",
+            $settings
+        )
+    };
+}
 
-/// An acknowledged revocation survives power loss, not just a crash.
-const CONSENT_SETTINGS: &str = "PRAGMA synchronous = FULL;";
+/// synchronous=FULL: an acknowledged revocation survives power loss, not just a crash.
+const CONSENT_PRAGMAS: &str = sqlite_pragmas!("PRAGMA synchronous = FULL;");
+/// Counts may lose the last second on a crash by design: no need to wait for the disk. A 64 MB
+/// page cache and a memory map: each second's upserts touch pages all over the current hour,
+/// and with SQLite's default 2 MB cache most of them were copied in from the kernel each time.
+const COUNTS_PRAGMAS: &str =
+    sqlite_pragmas!("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456;");
 
-async fn sqlite_pool(url: &str, settings: &'static str, connections: u32) -> Result<AnyPool, sqlx::Error> {
+async fn sqlite_pool(url: &str, pragmas: &'static str, connections: u32) -> Result<AnyPool, sqlx::Error> {
     AnyPoolOptions::new()
         .acquire_timeout(Duration::from_secs(5))
         .max_connections(connections)
         .after_connect(move |conn, _| {
             Box::pin(async move {
-                conn.execute(sqlx::AssertSqlSafe(format!(
-                    "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; {settings}"
-                )))
-                .await?;
+                conn.execute(pragmas).await?;
                 Ok(())
             })
         })
@@ -112,12 +119,10 @@ impl Store {
         let store = match engine {
             Engine::Sqlite => {
                 ensure_sqlite_folder(url)?;
-                // synchronous=FULL: an acknowledged revocation survives power loss, not just a crash.
-                let pool = sqlite_pool(&with_create_mode(url), CONSENT_SETTINGS, 8)
+                let pool = sqlite_pool(&with_create_mode(url), CONSENT_PRAGMAS, 8)
                     .await
                     .context("Failed to open the database named by DATABASE_URL")?;
-                // Counts may lose the last second on a crash by design: no need to wait for the disk.
-                let counts_pool = sqlite_pool(&with_create_mode(&counts_url(url)), COUNTS_SETTINGS, 2)
+                let counts_pool = sqlite_pool(&with_create_mode(&counts_url(url)), COUNTS_PRAGMAS, 2)
                     .await
                     .context("Failed to open the decision counts beside the database named by DATABASE_URL")?;
                 Store {

@@ -1,8 +1,9 @@
-//! How the domain's words are stored: an access ("read") and a grant's status ("withdrawn") are
-//! TEXT columns in both engines. One `sqlx::Type` each, so rows decode straight into domain
+//! How the domain's words are stored: an access ("read"), a grant's status ("withdrawn") and an
+//! admin's action ("retired") are TEXT columns in both engines. One `sqlx::Type` each, so rows decode straight into domain
 //! types and a word the domain does not know is a decode error naming the column.
 
 use crate::domain::access::Access;
+use crate::domain::admin::AdminAction;
 use crate::domain::decision::GrantStatus;
 use sqlx::any::{AnyTypeInfo, AnyValueRef};
 use sqlx::encode::IsNull;
@@ -38,4 +39,7 @@ macro_rules! stored_as_text {
 stored_as_text!(Access, Access::as_str, |text: &str| Ok(Access::parse(text)?));
 stored_as_text!(GrantStatus, GrantStatus::as_str, |text: &str| {
     GrantStatus::parse(text).ok_or_else(|| format!("unknown grant status {text:?}").into())
+});
+stored_as_text!(AdminAction, AdminAction::as_str, |text: &str| {
+    AdminAction::parse(text).ok_or_else(|| format!("unknown admin action {text:?}").into())
 });

@@ -1,27 +1,27 @@
 //! Assembles the History page and the ledger exports from the store.
 
-use crate::domain::access::Access;
 use crate::domain::history::{ActorKind, EventStatus, HISTORY_PAGE_SIZE, HistoryEntry, HistoryPage};
 use crate::domain::support::looked_sentence;
 use crate::server::clock::{human_date_time, rfc3339};
-use crate::server::storage::consent::history::EventRow;
+use crate::server::storage::consent::history::{EventRow, HistoryFilter};
 use crate::server::storage::{Store, StoreError};
 use serde::Serialize;
 
 fn entry(row: EventRow) -> HistoryEntry {
     let status = EventStatus::parse(&row.status).unwrap_or(EventStatus::Refused);
+    let can_allow_again = row.is_latest_for_grant() && status.takes_access_away();
     HistoryEntry {
         event_id: row.id,
         grant_id: row.grant_id,
         when: human_date_time(row.at),
         partner_name: row.partner_name,
         category_noun: row.category_name.to_lowercase(),
-        access: Access::parse(&row.access).unwrap_or(Access::Read),
+        access: row.access,
         status,
         actor: ActorKind::parse(&row.actor_kind).unwrap_or(ActorKind::System),
         actor_name: row.actor_name,
         reason: row.reason,
-        can_allow_again: row.latest_for_grant && status.takes_access_away(),
+        can_allow_again,
     }
 }
 
@@ -33,7 +33,9 @@ pub async fn page(
     category: Option<String>,
     page: u32,
 ) -> Result<HistoryPage, StoreError> {
-    let filter = store.history_filter(partner.as_deref(), category.as_deref()).await?;
+    // One reading of the catalog resolves the filter and lists the filter's choices.
+    let catalog = store.catalog().await?;
+    let filter = HistoryFilter::resolve(&catalog, partner.as_deref(), category.as_deref())?;
     let total = store.count_events(user_id, &filter).await?.max(0) as u64;
     let pages = (total.div_ceil(u64::from(HISTORY_PAGE_SIZE))).max(1) as u32;
     let page = page.clamp(1, pages);
@@ -46,13 +48,8 @@ pub async fn page(
         page,
         pages,
         total,
-        partners: store.partners().await?.into_iter().map(|p| (p.slug, p.name)).collect(),
-        categories: store
-            .categories()
-            .await?
-            .into_iter()
-            .map(|c| (c.slug, c.name))
-            .collect(),
+        partners: catalog.partners.into_iter().map(|p| (p.slug, p.name)).collect(),
+        categories: catalog.categories.into_iter().map(|c| (c.slug, c.name)).collect(),
         partner,
         category,
         support_looks: store
@@ -71,7 +68,7 @@ pub struct ExportedEvent {
     pub at: String,
     pub partner: String,
     pub category: String,
-    pub access: String,
+    pub access: &'static str,
     pub status: &'static str,
     pub actor: &'static str,
     pub purpose: Option<String>,
@@ -90,7 +87,7 @@ pub async fn export(store: &Store, user_id: i64) -> Result<Vec<ExportedEvent>, S
             at: rfc3339(row.at),
             partner: row.partner_slug,
             category: row.category_slug,
-            access: row.access,
+            access: row.access.as_str(),
             status: EventStatus::parse(&row.status)
                 .map(EventStatus::dpv)
                 .unwrap_or("Unknown"),
@@ -128,7 +125,7 @@ pub fn to_csv(events: &[ExportedEvent]) -> String {
             e.at.clone(),
             e.partner.clone(),
             e.category.clone(),
-            e.access.clone(),
+            e.access.to_owned(),
             e.status.to_owned(),
             e.actor.to_owned(),
             e.purpose.clone().unwrap_or_default(),
@@ -153,7 +150,7 @@ mod tests {
             at: "2026-01-01T00:00:00Z".into(),
             partner: "spotify".into(),
             category: "messages".into(),
-            access: "read".into(),
+            access: "read",
             status: "Withdrawn",
             actor: "user",
             purpose: Some("Send \"songs\", and more".into()),

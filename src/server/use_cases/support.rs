@@ -6,6 +6,7 @@ use crate::domain::revocation::{RevocationScope, revocation_notice};
 use crate::domain::support::{OPENED_FOR_MS, PersonSummary, SEARCH_PAGE_SIZE, SupportCase, SupportSearch};
 use crate::server::clock::now_ms;
 use crate::server::storage::consent::grants::Actor;
+use crate::server::storage::consent::revocation::Revocation;
 use crate::server::storage::consent::support::FoundPerson;
 use crate::server::storage::{Store, StoreError};
 use crate::server::{use_cases::activity, use_cases::dashboard, use_cases::history};
@@ -104,10 +105,10 @@ pub async fn revoke_for(
         Some(ticket) => format!("{reason} (ticket {ticket})"),
         None => reason.to_owned(),
     };
-    let revoked = store
+    let Revocation { revoked, catalog } = store
         .revoke_with_reason(user_id, scope, Actor::Support(agent_id), Some(&reason), now_ms())
         .await?;
     tracing::info!(agent_id, user_id, revoked = revoked.len(), reason = ?reason, "support revoked for a person");
-    let named = dashboard::named(store, &revoked).await?;
+    let named = dashboard::named(&catalog, &revoked);
     Ok(revocation_notice(scope, &named, &format!("{}'s", person.display_name)))
 }

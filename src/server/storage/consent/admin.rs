@@ -6,7 +6,7 @@ use super::ledger::{Changes, WriteTx};
 use crate::domain::admin::AdminAction;
 use crate::domain::partner_entry::{NewPartner, PartnerDescription};
 use crate::domain::slug::Slug;
-use crate::server::storage::error::{StoreError, StoreResult};
+use crate::server::storage::error::{StoreError, StoreResult, conflict_on_unique};
 use crate::server::storage::{Engine, Store};
 
 /// One partner with everything an admin needs to see about it.
@@ -20,7 +20,7 @@ pub struct PartnerRecord {
 }
 
 /// One recorded admin action, with the names people read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AdminActionRecord {
     pub admin_id: i64,
     pub admin_name: String,
@@ -51,8 +51,27 @@ struct ActionEntry<'a> {
     at: i64,
 }
 
-type ActionRow = (i64, String, String, String, String, Option<String>, i64);
-type PartnerRow = (String, String, String, Option<String>, Option<i64>);
+/// A partner as stored; `PartnerRecord` says only whether it has a key.
+#[derive(sqlx::FromRow)]
+struct StoredPartner {
+    slug: String,
+    name: String,
+    description: String,
+    api_key_hash: Option<String>,
+    retired_at: Option<i64>,
+}
+
+/// A partner's key and whether it is retired, read before its key is replaced.
+#[derive(sqlx::FromRow)]
+struct KeyState {
+    api_key_hash: Option<String>,
+    retired_at: Option<i64>,
+}
+
+/// Reads a partner's key state; on PostgreSQL the row stays locked until commit, so two
+/// rotations cannot both say "created" (SQLite's write transaction already holds the lock).
+const KEY_STATE_POSTGRES: &str = "SELECT api_key_hash, retired_at FROM partners WHERE slug = $1 FOR UPDATE";
+const KEY_STATE_SQLITE: &str = "SELECT api_key_hash, retired_at FROM partners WHERE slug = $1";
 
 impl Store {
     /// A write transaction that holds the write lock from its start on SQLite, so two admins'
@@ -71,7 +90,7 @@ impl Store {
             "INSERT INTO admin_actions (admin_id, action, partner_slug, detail, at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(entry.admin_id)
-        .bind(entry.action.as_str())
+        .bind(entry.action)
         .bind(entry.partner_slug)
         .bind(entry.detail)
         .bind(entry.at)
@@ -82,19 +101,19 @@ impl Store {
 
     /// Every partner, retired ones included, by name.
     pub async fn partner_catalog(&self) -> StoreResult<Vec<PartnerRecord>> {
-        let rows: Vec<PartnerRow> = sqlx::query_as(
+        let rows: Vec<StoredPartner> = sqlx::query_as(
             "SELECT slug, name, description, api_key_hash, retired_at FROM partners ORDER BY name, slug",
         )
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(slug, name, description, key_hash, retired_at)| PartnerRecord {
-                slug,
-                name,
-                description,
-                has_key: key_hash.is_some(),
-                retired_at,
+            .map(|p| PartnerRecord {
+                slug: p.slug,
+                name: p.name,
+                description: p.description,
+                has_key: p.api_key_hash.is_some(),
+                retired_at: p.retired_at,
             })
             .collect())
     }
@@ -103,8 +122,8 @@ impl Store {
     /// retired or not, is a `Conflict`: a slug names one partner forever.
     pub async fn add_partner(&self, admin_id: i64, partner: &NewPartner, now: i64) -> StoreResult<()> {
         let mut tx = self.begin_catalog_write().await?;
-        let taken: Option<(String,)> =
-            sqlx::query_as("SELECT slug FROM partners WHERE slug = $1 OR lower(name) = lower($2)")
+        let taken: Option<String> =
+            sqlx::query_scalar("SELECT slug FROM partners WHERE slug = $1 OR lower(name) = lower($2)")
                 .bind(partner.slug.as_str())
                 .bind(partner.name.as_str())
                 .fetch_optional(&mut *tx)
@@ -118,7 +137,7 @@ impl Store {
             .bind(partner.description.as_str())
             .execute(&mut *tx)
             .await
-            .map_err(crate::server::storage::error::conflict_on_unique("partner"))?;
+            .map_err(conflict_on_unique("partner"))?;
         let entry = ActionEntry {
             admin_id,
             action: AdminAction::Added,
@@ -174,7 +193,7 @@ impl Store {
         .await?
         .rows_affected();
         if updated == 0 {
-            let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM partners WHERE slug = $1")
+            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM partners WHERE slug = $1")
                 .bind(slug.as_str())
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -204,22 +223,19 @@ impl Store {
         now: i64,
     ) -> StoreResult<KeyChange> {
         let mut tx = self.begin_catalog_write().await?;
-        // On PostgreSQL the row stays locked until commit, so two rotations cannot both say "created".
-        let lock = match self.engine() {
-            Engine::Postgres => " FOR UPDATE",
-            Engine::Sqlite => "",
+        let read_key_state = match self.engine() {
+            Engine::Postgres => KEY_STATE_POSTGRES,
+            Engine::Sqlite => KEY_STATE_SQLITE,
         };
-        let current: Option<(Option<String>, Option<i64>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT api_key_hash, retired_at FROM partners WHERE slug = $1{lock}"
-        )))
-        .bind(slug.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
+        let current: Option<KeyState> = sqlx::query_as(read_key_state)
+            .bind(slug.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
         let change = match current {
             None => return Err(StoreError::NotFound("partner")),
-            Some((_, Some(_))) => return Ok(KeyChange::PartnerRetired),
-            Some((None, None)) => KeyChange::Created,
-            Some((Some(_), None)) => KeyChange::Rotated,
+            Some(state) if state.retired_at.is_some() => return Ok(KeyChange::PartnerRetired),
+            Some(state) if state.api_key_hash.is_none() => KeyChange::Created,
+            Some(_) => KeyChange::Rotated,
         };
         sqlx::query("UPDATE partners SET api_key_hash = $1 WHERE slug = $2")
             .bind(key_hash)
@@ -243,32 +259,14 @@ impl Store {
 
     /// The latest `limit` admin actions, newest first.
     pub async fn recent_admin_actions(&self, limit: i64) -> StoreResult<Vec<AdminActionRecord>> {
-        let rows: Vec<ActionRow> = sqlx::query_as(
-            "SELECT a.admin_id, u.display_name, a.action, a.partner_slug, COALESCE(p.name, a.partner_slug), \
-             a.detail, a.at \
+        Ok(sqlx::query_as(
+            "SELECT a.admin_id, u.display_name AS admin_name, a.action, a.partner_slug, \
+             COALESCE(p.name, a.partner_slug) AS partner_name, a.detail, a.at \
              FROM admin_actions a JOIN users u ON u.id = a.admin_id LEFT JOIN partners p ON p.slug = a.partner_slug \
              ORDER BY a.at DESC, a.id DESC LIMIT $1",
         )
         .bind(limit)
         .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(
-                |(admin_id, admin_name, action, partner_slug, partner_name, detail, at)| {
-                    let action = AdminAction::parse(&action).ok_or_else(|| {
-                        StoreError::Database(sqlx::Error::Decode(format!("unknown admin action {action}").into()))
-                    })?;
-                    Ok(AdminActionRecord {
-                        admin_id,
-                        admin_name,
-                        action,
-                        partner_slug,
-                        partner_name,
-                        detail,
-                        at,
-                    })
-                },
-            )
-            .collect()
+        .await?)
     }
 }

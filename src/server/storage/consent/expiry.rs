@@ -1,13 +1,19 @@
 //! Grants that end by themselves: when a grant's time runs out, the system records it in the
 //! ledger as "expired", so History can say so and replaying the ledger still gives the grants.
 
-use super::ledger::{NewEvent, WriteTx};
+use super::grants::{Actor, ChangedGrant, EventOf};
+use super::ledger::WriteTx;
 use crate::domain::decision::GrantStatus;
 use crate::server::storage::Store;
 use crate::server::storage::error::StoreResult;
 
-/// grant, partner, category, access, the moment it ended.
-type DueGrant = (i64, i64, i64, String, i64);
+/// A grant whose time ran out, and the moment it ended.
+#[derive(sqlx::FromRow)]
+struct DueGrant {
+    #[sqlx(flatten)]
+    grant: ChangedGrant,
+    ended_at: i64,
+}
 
 impl Store {
     /// Ends `user_id`'s grants whose time ran out by `now`, inside the caller's ledger write.
@@ -17,30 +23,24 @@ impl Store {
         let mut due: Vec<DueGrant> = sqlx::query_as(
             "UPDATE grants SET status = $1, changed_at = expires_at \
              WHERE user_id = $2 AND status = 'active' AND expires_at IS NOT NULL AND expires_at <= $3 \
-             RETURNING id, partner_id, category_id, access, expires_at",
+             RETURNING id AS grant_id, partner_id, category_id, access, expires_at AS ended_at",
         )
-        .bind(GrantStatus::Expired.as_str())
+        .bind(GrantStatus::Expired)
         .bind(user_id)
         .bind(now)
         .fetch_all(&mut **tx)
         .await?;
         // Oldest end first, so the chain reads in the order things happened.
-        due.sort_by_key(|(grant_id, .., ended_at)| (*ended_at, *grant_id));
-        for (grant_id, partner_id, category_id, access, ended_at) in &due {
-            let event = NewEvent {
-                user_id,
-                grant_id: *grant_id,
-                partner_id: *partner_id,
-                category_id: *category_id,
-                access,
+        due.sort_by_key(|due| (due.ended_at, due.grant.grant_id));
+        for DueGrant { grant, ended_at } in &due {
+            let expired = EventOf {
                 status: "expired",
-                actor_kind: "system",
-                actor_id: None,
+                actor: Actor::System,
                 purpose: None,
                 reason: None,
                 at: *ended_at,
             };
-            Store::append_event(tx, &event).await?;
+            Store::append_event(tx, &grant.event(user_id, expired)).await?;
         }
         Ok(due.len())
     }
@@ -48,7 +48,7 @@ impl Store {
     /// Records every expiry that is due, user by user; returns how many grants expired.
     /// The background sweeper calls this, so History shows an expiry even if nobody acts.
     pub async fn record_expiries(&self, now: i64) -> StoreResult<usize> {
-        let users: Vec<(i64,)> = sqlx::query_as(
+        let users: Vec<i64> = sqlx::query_scalar(
             "SELECT DISTINCT user_id FROM grants \
              WHERE status = 'active' AND expires_at IS NOT NULL AND expires_at <= $1",
         )
@@ -56,7 +56,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let mut expired = 0;
-        for (user_id,) in users {
+        for user_id in users {
             let mut tx = self.begin_ledger_write(user_id).await?;
             expired += Store::record_due_expiries(&mut tx, user_id, now).await?;
             tx.commit().await?;

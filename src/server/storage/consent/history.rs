@@ -1,10 +1,12 @@
 //! Reading a user's ledger for the History page and the exports.
 
+use super::catalog::Catalog;
+use crate::domain::access::Access;
 use crate::server::storage::Store;
-use crate::server::storage::error::{StoreError, StoreResult};
+use crate::server::storage::error::StoreResult;
 
-/// One event with catalog names and what the grant is now.
-#[derive(Debug, Clone)]
+/// One event with catalog names and the latest event of its grant.
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EventRow {
     pub id: i64,
     pub grant_id: i64,
@@ -13,7 +15,7 @@ pub struct EventRow {
     pub partner_name: String,
     pub category_slug: String,
     pub category_name: String,
-    pub access: String,
+    pub access: Access,
     pub status: String,
     pub actor_kind: String,
     /// The support agent's name, for events support made.
@@ -22,7 +24,15 @@ pub struct EventRow {
     pub purpose: Option<String>,
     pub prev_hash: String,
     pub hash: String,
-    pub latest_for_grant: bool,
+    /// The id of the newest event of the same grant: this one, if nothing came after it.
+    pub latest_event_of_grant: i64,
+}
+
+impl EventRow {
+    /// Whether nothing happened to this grant after this event.
+    pub fn is_latest_for_grant(&self) -> bool {
+        self.id == self.latest_event_of_grant
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -31,75 +41,47 @@ pub struct HistoryFilter {
     pub category_id: Option<i64>,
 }
 
-type EventTuple = (
-    i64,
-    i64,
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-    Option<String>,
-    i64,
+impl HistoryFilter {
+    /// Resolves filter names to ids; an unknown name is a clear error, not an empty page.
+    pub fn resolve(catalog: &Catalog, partner: Option<&str>, category: Option<&str>) -> StoreResult<Self> {
+        Ok(HistoryFilter {
+            partner_id: partner.map(|slug| catalog.partner_id(slug)).transpose()?,
+            category_id: category.map(|slug| catalog.category_id(slug)).transpose()?,
+        })
+    }
+}
+
+/// Which events a history shows: user `$1`'s, and only partner `$2`'s and category `$3`'s
+/// when those are not NULL. A macro, so that both statements below are fixed text.
+macro_rules! events_of_user {
+    () => {
+        "e.user_id = $1 AND ($2 IS NULL OR e.partner_id = $2) AND ($3 IS NULL OR e.category_id = $3)"
+    };
+}
+
+const COUNT_EVENTS: &str = concat!("SELECT COUNT(*) FROM consent_events e WHERE ", events_of_user!());
+
+/// Newest first, `$4` at most after skipping `$5`.
+const READ_EVENTS: &str = concat!(
+    "SELECT e.id, e.grant_id, e.at, p.slug AS partner_slug, p.name AS partner_name, ",
+    "c.slug AS category_slug, c.name AS category_name, e.access, e.status, e.actor_kind, ",
+    "a.display_name AS actor_name, e.reason, e.purpose, e.prev_hash, e.hash, ",
+    "(SELECT MAX(x.id) FROM consent_events x WHERE x.grant_id = e.grant_id) AS latest_event_of_grant ",
+    "FROM consent_events e JOIN partners p ON p.id = e.partner_id JOIN categories c ON c.id = e.category_id ",
+    "LEFT JOIN users a ON a.id = e.actor_id AND e.actor_kind = 'support' ",
+    "WHERE ",
+    events_of_user!(),
+    " ORDER BY e.id DESC LIMIT $4 OFFSET $5"
 );
 
 impl Store {
-    /// Resolves filter names to ids; an unknown name is a clear error, not an empty page.
-    pub async fn history_filter(&self, partner: Option<&str>, category: Option<&str>) -> StoreResult<HistoryFilter> {
-        let mut filter = HistoryFilter::default();
-        if let Some(slug) = partner {
-            let found = self.partners().await?.into_iter().find(|p| p.slug == slug);
-            filter.partner_id = Some(
-                found
-                    .ok_or_else(|| {
-                        StoreError::UnknownName(format!("There is no partner called \u{201c}{slug}\u{201d}."))
-                    })?
-                    .id,
-            );
-        }
-        if let Some(slug) = category {
-            let found = self.categories().await?.into_iter().find(|c| c.slug == slug);
-            filter.category_id = Some(
-                found
-                    .ok_or_else(|| {
-                        StoreError::UnknownName(format!("There is no data category called \u{201c}{slug}\u{201d}."))
-                    })?
-                    .id,
-            );
-        }
-        Ok(filter)
-    }
-
-    fn history_where(filter: &HistoryFilter) -> (String, Vec<i64>) {
-        let mut sql = String::from("e.user_id = $1");
-        let mut binds = Vec::new();
-        if let Some(id) = filter.partner_id {
-            binds.push(id);
-            sql.push_str(&format!(" AND e.partner_id = ${}", binds.len() + 1));
-        }
-        if let Some(id) = filter.category_id {
-            binds.push(id);
-            sql.push_str(&format!(" AND e.category_id = ${}", binds.len() + 1));
-        }
-        (sql, binds)
-    }
-
     pub async fn count_events(&self, user_id: i64, filter: &HistoryFilter) -> StoreResult<i64> {
-        let (condition, binds) = Self::history_where(filter);
-        let statement = format!("SELECT COUNT(*) FROM consent_events e WHERE {condition}");
-        // Only fixed column names and numbered placeholders are spliced in; values are bound.
-        let mut query = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(statement)).bind(user_id);
-        for id in binds {
-            query = query.bind(id);
-        }
-        Ok(query.fetch_one(&self.pool).await?.0)
+        Ok(sqlx::query_scalar(COUNT_EVENTS)
+            .bind(user_id)
+            .bind(filter.partner_id)
+            .bind(filter.category_id)
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     /// Events newest first; `limit` None reads them all (for exports).
@@ -110,49 +92,14 @@ impl Store {
         limit: Option<i64>,
         offset: i64,
     ) -> StoreResult<Vec<EventRow>> {
-        let (condition, binds) = Self::history_where(filter);
-        let paging = match limit {
-            Some(_) => format!(" LIMIT ${} OFFSET ${}", binds.len() + 2, binds.len() + 3),
-            None => String::new(),
-        };
-        let statement = format!(
-            "SELECT e.id, e.grant_id, e.at, p.slug, p.name, c.slug, c.name, e.access, e.status, e.actor_kind, \
-             e.reason, e.purpose, e.prev_hash, e.hash, a.display_name, \
-             CAST(CASE WHEN e.id = (SELECT MAX(x.id) FROM consent_events x WHERE x.grant_id = e.grant_id) \
-             THEN 1 ELSE 0 END AS BIGINT) \
-             FROM consent_events e JOIN partners p ON p.id = e.partner_id JOIN categories c ON c.id = e.category_id \
-             LEFT JOIN users a ON a.id = e.actor_id AND e.actor_kind = 'support' \
-             WHERE {condition} ORDER BY e.id DESC{paging}"
-        );
-        // Only fixed column names and numbered placeholders are spliced in; values are bound.
-        let mut query = sqlx::query_as::<_, EventTuple>(sqlx::AssertSqlSafe(statement)).bind(user_id);
-        for id in binds {
-            query = query.bind(id);
-        }
-        if let Some(limit) = limit {
-            query = query.bind(limit).bind(offset);
-        }
-        let rows = query.fetch_all(&self.pool).await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| EventRow {
-                id: r.0,
-                grant_id: r.1,
-                at: r.2,
-                partner_slug: r.3,
-                partner_name: r.4,
-                category_slug: r.5,
-                category_name: r.6,
-                access: r.7,
-                status: r.8,
-                actor_kind: r.9,
-                reason: r.10,
-                purpose: r.11,
-                prev_hash: r.12,
-                hash: r.13,
-                actor_name: r.14,
-                latest_for_grant: r.15 == 1,
-            })
-            .collect())
+        Ok(sqlx::query_as(READ_EVENTS)
+            .bind(user_id)
+            .bind(filter.partner_id)
+            .bind(filter.category_id)
+            // The largest BIGINT is "no limit" on both engines (SQLite refuses NULL there).
+            .bind(limit.unwrap_or(i64::MAX))
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await?)
     }
 }

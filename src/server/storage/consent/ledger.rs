@@ -3,6 +3,7 @@
 
 use super::grant_cache::GrantCache;
 use super::key_cache::KeyCache;
+use crate::domain::decision::GrantStatus;
 use crate::domain::ledger_hash::GENESIS;
 pub use crate::domain::ledger_hash::NewEvent;
 use crate::server::storage::error::StoreResult;
@@ -99,23 +100,58 @@ fn hash_of(event: &NewEvent<'_>, prev_hash: &str) -> String {
     hex::encode(Sha256::digest(event.canonical(prev_hash).as_bytes()))
 }
 
-/// id, user, grant, partner, category, access, status, actor kind, actor id, purpose, reason, at, prev hash, hash.
-type EventTuple = (
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-    i64,
-    String,
-    String,
-);
+/// One stored event, as the verifier reads it back.
+#[derive(sqlx::FromRow)]
+struct StoredEvent {
+    id: i64,
+    user_id: i64,
+    grant_id: i64,
+    partner_id: i64,
+    category_id: i64,
+    access: String,
+    status: String,
+    actor_kind: String,
+    actor_id: Option<i64>,
+    purpose: Option<String>,
+    reason: Option<String>,
+    at: i64,
+    prev_hash: String,
+    hash: String,
+}
+
+impl StoredEvent {
+    /// The event as it was written, to hash again. `access` and `status` stay the words that
+    /// were hashed: the verifier checks what is stored, whatever it says.
+    fn as_written(&self) -> NewEvent<'_> {
+        NewEvent {
+            user_id: self.user_id,
+            grant_id: self.grant_id,
+            partner_id: self.partner_id,
+            category_id: self.category_id,
+            access: &self.access,
+            status: &self.status,
+            actor_kind: &self.actor_kind,
+            actor_id: self.actor_id,
+            purpose: self.purpose.as_deref(),
+            reason: self.reason.as_deref(),
+            at: self.at,
+        }
+    }
+}
+
+/// A grant's id and status, as replaying or reading the grants gives it.
+#[derive(sqlx::FromRow)]
+struct GrantStatusRow {
+    id: i64,
+    status: GrantStatus,
+}
+
+/// A ledger event's grant and what the event did to it.
+#[derive(sqlx::FromRow)]
+struct GrantEvent {
+    grant_id: i64,
+    status: String,
+}
 
 impl Store {
     /// Begins a transaction that writes to `user_id`'s ledger. Writers of one user are
@@ -138,12 +174,12 @@ impl Store {
 
     /// Appends one event to its user's chain, inside the caller's transaction.
     pub async fn append_event(tx: &mut WriteTx, event: &NewEvent<'_>) -> StoreResult<()> {
-        let last: Option<(String,)> =
-            sqlx::query_as("SELECT hash FROM consent_events WHERE user_id = $1 ORDER BY id DESC LIMIT 1")
+        let last: Option<String> =
+            sqlx::query_scalar("SELECT hash FROM consent_events WHERE user_id = $1 ORDER BY id DESC LIMIT 1")
                 .bind(event.user_id)
                 .fetch_optional(&mut **tx)
                 .await?;
-        let prev_hash = last.map(|(hash,)| hash).unwrap_or_else(|| GENESIS.to_owned());
+        let prev_hash = last.unwrap_or_else(|| GENESIS.to_owned());
         let hash = hash_of(event, &prev_hash);
         sqlx::query(
             "INSERT INTO consent_events (user_id, grant_id, partner_id, category_id, access, status, \
@@ -170,7 +206,7 @@ impl Store {
 
     /// Checks every user's chain and reports the first broken link.
     pub async fn verify_ledger(&self) -> StoreResult<LedgerReport> {
-        let rows: Vec<EventTuple> = sqlx::query_as(
+        let rows: Vec<StoredEvent> = sqlx::query_as(
             "SELECT id, user_id, grant_id, partner_id, category_id, access, status, actor_kind, actor_id, \
              purpose, reason, at, prev_hash, hash FROM consent_events ORDER BY user_id, id",
         )
@@ -182,73 +218,58 @@ impl Store {
             broken: None,
         };
         let mut current_user = None;
-        let mut expected_prev = GENESIS.to_owned();
+        let mut expected_prev = GENESIS;
         for row in &rows {
-            let (id, user_id, grant_id, partner_id, category_id, access, status, actor_kind, actor_id) =
-                (row.0, row.1, row.2, row.3, row.4, &row.5, &row.6, &row.7, row.8);
-            if current_user != Some(user_id) {
-                current_user = Some(user_id);
+            if current_user != Some(row.user_id) {
+                current_user = Some(row.user_id);
                 report.users += 1;
-                expected_prev = GENESIS.to_owned();
+                expected_prev = GENESIS;
             }
-            let (prev_hash, hash) = (&row.12, &row.13);
-            let event = NewEvent {
-                user_id,
-                grant_id,
-                partner_id,
-                category_id,
-                access,
-                status,
-                actor_kind,
-                actor_id,
-                purpose: row.9.as_deref(),
-                reason: row.10.as_deref(),
-                at: row.11,
-            };
-            let problem = if *prev_hash != expected_prev {
+            let problem = if row.prev_hash != expected_prev {
                 Some("its previous-hash does not match the event before it (an event was removed or reordered)")
-            } else if hash_of(&event, prev_hash) != *hash {
+            } else if hash_of(&row.as_written(), &row.prev_hash) != row.hash {
                 Some("its contents do not match its hash (the event was edited)")
             } else {
                 None
             };
             if let Some(problem) = problem {
                 report.broken = Some(BrokenLink {
-                    user_id,
-                    event_id: id,
+                    user_id: row.user_id,
+                    event_id: row.id,
                     problem,
                 });
                 return Ok(report);
             }
-            expected_prev = hash.clone();
+            expected_prev = &row.hash;
         }
         Ok(report)
     }
 
     /// Replays the whole ledger: the status each grant must have, by grant id, sorted.
-    pub async fn replay_ledger(&self) -> StoreResult<Vec<(i64, String)>> {
-        let events: Vec<(i64, String)> = sqlx::query_as("SELECT grant_id, status FROM consent_events ORDER BY id")
+    pub async fn replay_ledger(&self) -> StoreResult<Vec<(i64, GrantStatus)>> {
+        let events: Vec<GrantEvent> = sqlx::query_as("SELECT grant_id, status FROM consent_events ORDER BY id")
             .fetch_all(&self.pool)
             .await?;
         let mut states = std::collections::BTreeMap::new();
-        for (grant_id, status) in events {
-            let state = match status.as_str() {
-                "granted" => "active",
-                "withdrawn" => "withdrawn",
-                "revoked" => "revoked",
-                "expired" => "expired",
+        for event in events {
+            let state = match event.status.as_str() {
+                "granted" => GrantStatus::Active,
+                "withdrawn" => GrantStatus::Withdrawn,
+                "revoked" => GrantStatus::Revoked,
+                "expired" => GrantStatus::Expired,
                 // A refusal does not change a grant's stored status.
                 _ => continue,
             };
-            states.insert(grant_id, state.to_owned());
+            states.insert(event.grant_id, state);
         }
         Ok(states.into_iter().collect())
     }
 
     /// The stored status of every grant, by grant id, sorted: what `replay_ledger` must equal.
-    pub async fn current_grant_statuses(&self) -> StoreResult<Vec<(i64, String)>> {
-        Ok(sqlx::query_as("SELECT id, status FROM grants ORDER BY id")
+    pub async fn current_grant_statuses(&self) -> StoreResult<Vec<(i64, GrantStatus)>> {
+        let rows: Vec<GrantStatusRow> = sqlx::query_as("SELECT id, status FROM grants ORDER BY id")
             .fetch_all(&self.pool)
-            .await?)
+            .await?;
+        Ok(rows.into_iter().map(|row| (row.id, row.status)).collect())
     }
 }

@@ -2,7 +2,7 @@
 //! does not let anyone sign in. Each session also has a public id, so a person can name one
 //! of their sessions (to end it) without anything secret appearing in a page.
 
-use super::users::{USER_COLUMNS, UserRecord, record};
+use super::users::{StoredUser, UserRecord, user_columns};
 use crate::server::storage::Store;
 use crate::server::storage::error::{StoreError, StoreResult};
 
@@ -16,7 +16,7 @@ pub struct NewSession<'a> {
 }
 
 /// A live session as its owner sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SessionRecord {
     pub public_id: String,
     pub created_at: i64,
@@ -29,6 +29,22 @@ pub struct SessionRecord {
 pub struct Liveness {
     pub now: i64,
     pub idle_ms: i64,
+}
+
+/// The user of a session, and when the session was last seen.
+#[derive(sqlx::FromRow)]
+struct SessionUser {
+    #[sqlx(flatten)]
+    user: StoredUser,
+    last_seen_at: i64,
+}
+
+/// A live session with its token's hash, to tell which one is asking.
+#[derive(sqlx::FromRow)]
+struct LiveSession {
+    #[sqlx(flatten)]
+    session: SessionRecord,
+    token_hash: String,
 }
 
 impl Store {
@@ -50,25 +66,18 @@ impl Store {
 
     /// The user of a live session, and when the session was last seen.
     pub async fn session_user(&self, token_hash: &str, live: Liveness) -> StoreResult<Option<(UserRecord, i64)>> {
-        let row: Option<(i64, String, String, String, String, String, i64)> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {USER_COLUMNS}, s.last_seen_at \
-             FROM sessions s JOIN users u ON u.id = s.user_id \
+        let found: Option<SessionUser> = sqlx::query_as(concat!(
+            "SELECT ",
+            user_columns!(),
+            ", s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3"
-            )))
-            .bind(token_hash)
-            .bind(live.now)
-            .bind(live.now - live.idle_ms)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(
-            row.map(|(id, handle, email, display_name, password_hash, role, last_seen_at)| {
-                (
-                    record((id, handle, email, display_name, password_hash, role)),
-                    last_seen_at,
-                )
-            }),
-        )
+        ))
+        .bind(token_hash)
+        .bind(live.now)
+        .bind(live.now - live.idle_ms)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.map(|found| (found.user.into(), found.last_seen_at)))
     }
 
     pub async fn touch_session(&self, token_hash: &str, now: i64) -> StoreResult<()> {
@@ -95,7 +104,7 @@ impl Store {
         current_token_hash: &str,
         live: Liveness,
     ) -> StoreResult<Vec<(SessionRecord, bool)>> {
-        let rows: Vec<(String, i64, i64, String, String)> = sqlx::query_as(
+        let rows: Vec<LiveSession> = sqlx::query_as(
             "SELECT public_id, created_at, last_seen_at, user_agent, token_hash FROM sessions \
              WHERE user_id = $1 AND expires_at > $2 AND last_seen_at > $3 ORDER BY created_at DESC",
         )
@@ -106,16 +115,9 @@ impl Store {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(public_id, created_at, last_seen_at, user_agent, token_hash)| {
-                (
-                    SessionRecord {
-                        public_id,
-                        created_at,
-                        last_seen_at,
-                        user_agent,
-                    },
-                    token_hash == current_token_hash,
-                )
+            .map(|row| {
+                let current = row.token_hash == current_token_hash;
+                (row.session, current)
             })
             .collect())
     }

@@ -5,7 +5,7 @@ use crate::server::storage::Store;
 use crate::server::storage::error::StoreResult;
 
 /// One person found by the console's search.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct FoundPerson {
     pub id: i64,
     pub handle: String,
@@ -14,7 +14,7 @@ pub struct FoundPerson {
 }
 
 /// Staff opened a person's data.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SupportView {
     pub agent_name: String,
     pub ticket: Option<String>,
@@ -34,7 +34,7 @@ impl Store {
     pub async fn find_people(&self, query: &str, offset: i64, limit: i64) -> StoreResult<(Vec<FoundPerson>, bool)> {
         let prefix = query.trim().to_lowercase();
         let id: i64 = prefix.parse().unwrap_or(-1);
-        let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+        let mut people: Vec<FoundPerson> = sqlx::query_as(
             "SELECT id, handle, email, display_name FROM users WHERE role = 'user' AND ( \
              id = $1 OR handle = $2 \
              OR (email >= $2 AND email < $3) \
@@ -48,33 +48,20 @@ impl Store {
         .bind(offset)
         .fetch_all(&self.pool)
         .await?;
-        let more = rows.len() as i64 > limit;
-        let people = rows
-            .into_iter()
-            .take(limit as usize)
-            .map(|(id, handle, email, display_name)| FoundPerson {
-                id,
-                handle,
-                email,
-                display_name,
-            })
-            .collect();
+        // One more than a page was asked for, to learn whether there is another page.
+        let more = people.len() as i64 > limit;
+        people.truncate(limit.max(0) as usize);
         Ok((people, more))
     }
 
     /// A person (role user) by id: staff reach nobody else through the console.
     pub async fn person(&self, user_id: i64) -> StoreResult<Option<FoundPerson>> {
-        let row: Option<(i64, String, String, String)> =
+        Ok(
             sqlx::query_as("SELECT id, handle, email, display_name FROM users WHERE id = $1 AND role = 'user'")
                 .bind(user_id)
                 .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.map(|(id, handle, email, display_name)| FoundPerson {
-            id,
-            handle,
-            email,
-            display_name,
-        }))
+                .await?,
+        )
     }
 
     pub async fn record_support_view(
@@ -96,27 +83,24 @@ impl Store {
 
     /// When `agent_id` last opened `user_id`'s data, if they ever did.
     pub async fn last_support_view(&self, agent_id: i64, user_id: i64) -> StoreResult<Option<i64>> {
-        let row: Option<(Option<i64>,)> =
-            sqlx::query_as("SELECT MAX(at) FROM support_views WHERE agent_id = $1 AND user_id = $2")
+        // MAX gives one row, NULL when there is nothing to take the largest of.
+        Ok(
+            sqlx::query_scalar("SELECT MAX(at) FROM support_views WHERE agent_id = $1 AND user_id = $2")
                 .bind(agent_id)
                 .bind(user_id)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.and_then(|(at,)| at))
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 
     /// Every time staff opened this person's data, newest first.
     pub async fn support_views_of(&self, user_id: i64) -> StoreResult<Vec<SupportView>> {
-        let rows: Vec<(String, Option<String>, i64)> = sqlx::query_as(
-            "SELECT a.display_name, v.ticket, v.at FROM support_views v JOIN users a ON a.id = v.agent_id \
-             WHERE v.user_id = $1 ORDER BY v.at DESC, v.id DESC",
+        Ok(sqlx::query_as(
+            "SELECT a.display_name AS agent_name, v.ticket, v.at FROM support_views v \
+             JOIN users a ON a.id = v.agent_id WHERE v.user_id = $1 ORDER BY v.at DESC, v.id DESC",
         )
         .bind(user_id)
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(agent_name, ticket, at)| SupportView { agent_name, ticket, at })
-            .collect())
+        .await?)
     }
 }

@@ -24,18 +24,18 @@ const COUNT_ONE_MORE_FAILURE: &str = "\
 
 impl Store {
     pub async fn sign_in_failures(&self, subject: &str) -> StoreResult<Failures> {
-        let row: Option<(i64, i64, Option<i64>)> =
+        let row: Option<FailureRow> =
             sqlx::query_as("SELECT failures, window_started_at, locked_until FROM sign_in_throttle WHERE subject = $1")
                 .bind(subject)
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(row.map(failures_from_row).unwrap_or_default())
+        Ok(row.map(Failures::from).unwrap_or_default())
     }
 
     /// Counts one more failure of `subject` at `now`, locking it once `limit` is reached, and
     /// returns the record as it is after this failure.
     pub async fn record_sign_in_failure(&self, subject: &str, now: i64, limit: i64) -> StoreResult<Failures> {
-        let row: (i64, i64, Option<i64>) = sqlx::query_as(COUNT_ONE_MORE_FAILURE)
+        let row: FailureRow = sqlx::query_as(COUNT_ONE_MORE_FAILURE)
             .bind(subject)
             .bind(now)
             .bind(limit)
@@ -43,7 +43,7 @@ impl Store {
             .bind(LOCK_MS)
             .fetch_one(&self.pool)
             .await?;
-        Ok(failures_from_row(row))
+        Ok(row.into())
     }
 
     pub async fn clear_sign_in_failures(&self, subject: &str) -> StoreResult<()> {
@@ -55,10 +55,20 @@ impl Store {
     }
 }
 
-fn failures_from_row((count, window_started_at, locked_until): (i64, i64, Option<i64>)) -> Failures {
-    Failures {
-        count,
-        window_started_at,
-        locked_until,
+/// A subject's failures as stored; `Failures` is the domain's word for them.
+#[derive(sqlx::FromRow)]
+struct FailureRow {
+    failures: i64,
+    window_started_at: i64,
+    locked_until: Option<i64>,
+}
+
+impl From<FailureRow> for Failures {
+    fn from(row: FailureRow) -> Self {
+        Failures {
+            count: row.failures,
+            window_started_at: row.window_started_at,
+            locked_until: row.locked_until,
+        }
     }
 }

@@ -14,23 +14,36 @@ pub struct UserRecord {
     pub role: Role,
 }
 
-pub(in crate::server::storage) type UserRow = (i64, String, String, String, String, String);
+/// An account as stored; the role is read leniently (see `UserRecord::from`).
+#[derive(sqlx::FromRow)]
+pub(in crate::server::storage) struct StoredUser {
+    id: i64,
+    handle: String,
+    email: String,
+    display_name: String,
+    password_hash: String,
+    role: String,
+}
 
-/// The columns `UserRow` reads, in its order.
-pub(in crate::server::storage) const USER_COLUMNS: &str =
-    "u.id, u.handle, u.email, u.display_name, u.password_hash, u.role";
+/// The columns `StoredUser` reads, from `users u`. A macro, so statements stay fixed text.
+macro_rules! user_columns {
+    () => {
+        "u.id, u.handle, u.email, u.display_name, u.password_hash, u.role"
+    };
+}
+pub(in crate::server::storage) use user_columns;
 
-pub(in crate::server::storage) fn record(
-    (id, handle, email, display_name, password_hash, role): UserRow,
-) -> UserRecord {
-    UserRecord {
-        id,
-        handle,
-        email,
-        display_name,
-        password_hash,
-        // An unknown role grants nothing beyond a person's own data.
-        role: Role::parse(&role).unwrap_or(Role::User),
+impl From<StoredUser> for UserRecord {
+    fn from(user: StoredUser) -> Self {
+        UserRecord {
+            id: user.id,
+            handle: user.handle,
+            email: user.email,
+            display_name: user.display_name,
+            password_hash: user.password_hash,
+            // An unknown role grants nothing beyond a person's own data.
+            role: Role::parse(&user.role).unwrap_or(Role::User),
+        }
     }
 }
 
@@ -44,7 +57,7 @@ pub struct NewUser<'a> {
 
 impl Store {
     pub async fn create_user(&self, user: &NewUser<'_>) -> StoreResult<i64> {
-        let (id,): (i64,) = sqlx::query_as(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (handle, email, display_name, password_hash, created_at) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -60,13 +73,12 @@ impl Store {
     }
 
     pub async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>> {
-        let row: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {USER_COLUMNS} FROM users u WHERE u.email = $1"
-        )))
-        .bind(email)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(record))
+        let user: Option<StoredUser> =
+            sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users u WHERE u.email = $1"))
+                .bind(email)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(user.map(UserRecord::from))
     }
 
     /// Makes an account support staff or admin (or a person again).
@@ -80,10 +92,9 @@ impl Store {
     }
 
     pub async fn user_id_by_handle(&self, handle: &str) -> StoreResult<Option<i64>> {
-        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE handle = $1")
+        Ok(sqlx::query_scalar("SELECT id FROM users WHERE handle = $1")
             .bind(handle)
             .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|(id,)| id))
+            .await?)
     }
 }
