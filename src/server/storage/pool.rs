@@ -165,6 +165,18 @@ impl Store {
         .context("Failed to run database migrations")
     }
 
+    /// Begins a write on `pool` (the consent store's or the counts'). On SQLite the write lock
+    /// is taken at BEGIN, so writers queue instead of failing when a read turns into a write.
+    pub(super) async fn begin_write(
+        &self,
+        pool: &AnyPool,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.engine {
+            Engine::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
+            Engine::Postgres => pool.begin().await,
+        }
+    }
+
     pub fn engine(&self) -> Engine {
         self.engine
     }

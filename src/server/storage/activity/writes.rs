@@ -2,9 +2,9 @@
 //! transaction (all or nothing, so a failed write can be tried again without counting twice).
 
 use super::{CountedHour, RefusedAttempt};
+use crate::server::storage::Store;
 use crate::server::storage::error::StoreResult;
 use crate::server::storage::sql_lists::insert_rows;
-use crate::server::storage::{Engine, Store};
 
 const ADD_COUNTS: &str = "INSERT INTO decision_counts \
      (hour_start, user_id, partner_id, category_id, access, allowed, denied, last_allowed_at)";
@@ -28,11 +28,7 @@ impl Store {
         let mut hours: Vec<i64> = counts.iter().map(|(_, hour_start, _)| *hour_start).collect();
         hours.sort_unstable();
         hours.dedup();
-        let mut tx = match self.engine() {
-            // The write lock is taken at BEGIN, so the transaction never fails half-way.
-            Engine::Sqlite => self.counts_pool.begin_with("BEGIN IMMEDIATE").await?,
-            Engine::Postgres => self.counts_pool.begin().await?,
-        };
+        let mut tx = self.begin_write(&self.counts_pool).await?;
         for hour_start in hours {
             sqlx::query("INSERT INTO count_hours (hour_start) VALUES ($1) ON CONFLICT DO NOTHING")
                 .bind(hour_start)
@@ -65,10 +61,7 @@ impl Store {
 
     /// Writes refused attempts, all or none, committed before this returns.
     pub async fn insert_refused_attempts(&self, attempts: &[RefusedAttempt]) -> StoreResult<()> {
-        let mut tx = match self.engine() {
-            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Engine::Postgres => self.pool.begin().await?,
-        };
+        let mut tx = self.begin_write(&self.pool).await?;
         insert_rows(
             &mut tx,
             self.engine(),

@@ -78,10 +78,7 @@ impl Store {
     /// changes queue instead of failing when a read turns into a write.
     /// It may change partners' keys, so the key cache forgets them all when it ends.
     pub(in crate::server::storage) async fn begin_catalog_write(&self) -> StoreResult<WriteTx> {
-        let tx = match self.engine() {
-            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Engine::Postgres => self.pool.begin().await?,
-        };
+        let tx = self.begin_write(&self.pool).await?;
         Ok(WriteTx::new(tx, self, Changes::PartnerKeys))
     }
 
