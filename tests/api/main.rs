@@ -8,6 +8,7 @@ mod bench_floor;
 mod check_cache;
 mod common_passwords;
 mod concurrent_start;
+mod counts_migration;
 mod durability;
 mod expiry;
 mod form_notices;
