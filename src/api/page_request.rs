@@ -11,10 +11,10 @@ use crate::api::error::AppError;
 /// cleared as it is taken, so a reload no longer shows it.
 pub fn take_form_notice() -> String {
     #[cfg(feature = "ssr")]
-    let notice = ssr::take_form_notice();
+    let notice = ssr::take_form_notice().unwrap_or_default();
     #[cfg(not(feature = "ssr"))]
-    let notice = None;
-    notice.unwrap_or_default()
+    let notice = String::new();
+    notice
 }
 
 /// Why the form just posted from this page without JavaScript failed: only an error this app
