@@ -8,6 +8,7 @@ mod context;
 pub mod dashboard;
 pub mod error;
 pub mod history;
+pub mod page_request;
 pub mod sessions;
 pub mod signed_in;
 pub mod support;

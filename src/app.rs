@@ -1,5 +1,6 @@
 //! The HTML shell and the router.
 
+use crate::api::page_request::send_page_csp;
 use crate::pages::activity::Activity;
 use crate::pages::admin_partners::AdminPartnersPage;
 use crate::pages::dashboard::Dashboard;
@@ -15,8 +16,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    set_page_csp();
+    send_page_csp();
     let stylesheet = format!("/{}/who-can-see.css", options.site_pkg_dir);
     view! {
         <!DOCTYPE html>
@@ -62,17 +62,5 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("sign-in") view=SignIn/>
             </Routes>
         </Router>
-    }
-}
-
-/// Sends the page's Content-Security-Policy with the nonce Leptos puts on its own scripts.
-#[cfg(feature = "ssr")]
-fn set_page_csp() {
-    use leptos::nonce::use_nonce;
-    use leptos_axum::ResponseOptions;
-    if let (Some(nonce), Some(response)) = (use_nonce(), use_context::<ResponseOptions>())
-        && let Ok(policy) = http::HeaderValue::from_str(&crate::server::http::security_headers::page_csp(&nonce))
-    {
-        response.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
     }
 }

@@ -3,6 +3,7 @@
 pub mod activity_chart;
 pub mod allow_again_button;
 pub mod category_actions;
+pub mod dashboard_actions;
 pub mod dashboard_grid;
 pub mod data_table;
 pub mod form_notice;

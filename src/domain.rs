@@ -10,6 +10,7 @@ pub mod decision;
 pub mod demo_accounts;
 pub mod history;
 pub mod ledger_hash;
+pub mod next_page;
 pub mod partner_entry;
 pub mod revocation;
 pub mod role;

@@ -384,10 +384,9 @@ test('an unknown partner filter answers 400 with a way back to the whole history
 
 test('signed out, History sends you to sign in', async ({ page }) => {
   await page.goto('/history');
-  await expect(page).toHaveURL((url) => url.pathname === '/sign-in');
+  await expect(page).toHaveURL((url) => url.pathname === '/sign-in' && url.searchParams.get('next') === '/history');
   await expect(historyHeading(page)).toHaveCount(0);
   const exportResponse = await page.request.get('/history/export.json', { maxRedirects: 0 });
-  expect(exportResponse.status()).toBeGreaterThanOrEqual(300);
-  expect(exportResponse.status()).toBeLessThan(400);
-  expect(exportResponse.headers()['location']).toBe('/sign-in');
+  expect(exportResponse.status()).toBe(303);
+  expect(exportResponse.headers()['location']).toBe('/sign-in?next=%2Fhistory%2Fexport.json');
 });

@@ -40,3 +40,16 @@ test('signing out ends the session: / then redirects to /sign-in', async ({ page
     await replay.close();
   }
 });
+
+test('a stranger who opens /history signs in and lands on /history', async ({ page }) => {
+  const user = createUser('Back To History');
+  await page.goto('/history');
+  // Sent to sign in, with the page asked for carried along.
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Fhistory$/);
+  await expect(page.getByRole('heading', { name: 'Sign in to Who Can See', level: 1 })).toBeVisible();
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/history$/);
+  await expect(page.getByRole('heading', { name: 'History of your permissions', level: 1 })).toBeVisible();
+});

@@ -1,7 +1,7 @@
 //! The admin's server functions for the partner catalog. Every one checks that the caller is
-//! an admin; support staff and people are refused. New API keys are not made here: a
-//! server function answers a plain form with a redirect, which cannot carry a secret (see
-//! `server::admin_key_page`).
+//! an admin; support staff and people are refused. A new API key is made by `new_partner_key`,
+//! called from a plain handler rather than a server function: a server function answers a
+//! plain form with a redirect, which cannot carry a secret (see `server::app::key_page`).
 
 use crate::api::error::AppError;
 use crate::api::signed_in::SignedIn;
@@ -76,4 +76,25 @@ pub async fn retire_partner(partner: String) -> Result<(), AppError> {
         .map_err(|e| failed(e.into()))?;
     tell_after_redirect(&notice);
     Ok(())
+}
+
+/// Gives a partner a new API key, for the admin to see once. The caller renders it; the key is
+/// kept nowhere else (only its hash is stored).
+#[cfg(feature = "ssr")]
+pub async fn new_partner_key(
+    state: &crate::server::state::AppState,
+    headers: &http::HeaderMap,
+    partner: &str,
+) -> Result<SignedIn<crate::domain::admin::ShownKey>, AppError> {
+    use crate::domain::admin::ShownKey;
+    use crate::server::storage::consent::admin::KeyChange;
+    let admin = crate::api::context::admin_of(state, headers).await?;
+    let slug = partner_slug(partner)?;
+    let made = crate::server::use_cases::admin::new_key(&state.store, admin.id, &slug).await?;
+    let shown = ShownKey {
+        partner_name: made.partner_name,
+        key: made.key,
+        rotated: made.change == KeyChange::Rotated,
+    };
+    Ok(SignedIn::new(&admin, shown))
 }

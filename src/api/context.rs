@@ -32,7 +32,19 @@ pub async fn signed_in_staff() -> Result<UserRecord, AppError> {
 
 /// The signed-in admin; anyone else, support staff included, is refused.
 pub async fn signed_in_admin() -> Result<UserRecord, AppError> {
-    let user = signed_in_user().await?;
+    only_admins(signed_in_user().await?)
+}
+
+/// The signed-in admin of a request handled outside Leptos (which gives no context to read the
+/// session from); anyone else is refused as by `signed_in_admin`.
+pub async fn admin_of(state: &AppState, headers: &http::HeaderMap) -> Result<UserRecord, AppError> {
+    let user = session::current_user(state, headers)
+        .await?
+        .ok_or(AppError::NotSignedIn)?;
+    only_admins(user)
+}
+
+fn only_admins(user: UserRecord) -> Result<UserRecord, AppError> {
     if !user.role.is_admin() {
         tracing::warn!(user_id = user.id, "a non-admin account asked for the partner catalog");
         return Err(AppError::AdminsOnly);

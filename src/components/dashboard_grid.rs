@@ -1,20 +1,14 @@
 //! The interactive part of the dashboard, and the only island: with JavaScript it revokes and
 //! allows again without a page load; without it, every button is still a plain form.
 
-use crate::api::dashboard::{AllowAgain, DashboardChange, Revoke};
+use crate::api::dashboard::DashboardChange;
 use crate::api::error::AppError;
 use crate::components::category_actions::CategoryActions;
+use crate::components::dashboard_actions::DashboardActions;
 use crate::components::grant_table::GrantTable;
 use crate::components::submit_button::SubmitButton;
 use crate::domain::dashboard::DashboardView;
 use leptos::prelude::*;
-
-/// The two things a dashboard button can do, handed down to every cell.
-#[derive(Clone, Copy)]
-pub struct DashboardActions {
-    pub revoke: ServerAction<Revoke>,
-    pub allow_again: ServerAction<AllowAgain>,
-}
 
 /// `notice`: what a form posted without JavaScript just did, shown until the next change.
 #[island]

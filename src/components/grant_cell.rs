@@ -1,7 +1,7 @@
 //! One cell of the grid: what one partner can do with one category of my data.
 
 use crate::components::allow_again_button::AllowAgainButton;
-use crate::components::dashboard_grid::DashboardActions;
+use crate::components::dashboard_actions::DashboardActions;
 use crate::components::revoke_button::{RevokeButton, RevokeTarget};
 use crate::domain::dashboard::{CategoryColumn, Cell, PartnerRow};
 use crate::domain::wording;

@@ -1,6 +1,6 @@
 //! The grid: one row per partner, one column per data category.
 
-use crate::components::dashboard_grid::DashboardActions;
+use crate::components::dashboard_actions::DashboardActions;
 use crate::components::grant_cell::GrantCell;
 use crate::components::revoke_button::{RevokeButton, RevokeTarget};
 use crate::domain::dashboard::DashboardView;

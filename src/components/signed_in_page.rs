@@ -1,7 +1,9 @@
-//! What a signed-in page shows once its data has loaded: the page, a redirect to sign-in for
-//! a visitor who is not signed in, or the problem and what to do next.
+//! What a signed-in page shows once its data has loaded: the page, a redirect to sign-in (and
+//! back to this page after it) for a visitor who is not signed in, or the problem and what to
+//! do next.
 
 use crate::api::error::AppError;
+use crate::api::page_request::send_to_sign_in;
 use crate::api::signed_in::SignedIn;
 use leptos::prelude::*;
 
@@ -15,10 +17,8 @@ pub fn signed_in_page<T, V: IntoView + 'static>(
     match loaded {
         Ok(page) => render(page).into_any(),
         Err(AppError::NotSignedIn) => {
-            #[cfg(feature = "ssr")]
-            leptos_axum::redirect("/sign-in");
-            view! { <main id="main" class="page"><p>"Please " <a href="/sign-in">"sign in"</a> "."</p></main> }
-                .into_any()
+            let sign_in = send_to_sign_in();
+            view! { <main id="main" class="page"><p>"Please " <a href=sign_in>"sign in"</a> "."</p></main> }.into_any()
         }
         Err(error) => view! {
             <main id="main" class="page">

@@ -1,5 +1,5 @@
-//! What the admin pages show: the whole partner catalog with each partner's state, and the
-//! record of admin actions in sentences.
+//! What the admin pages show: the whole partner catalog with each partner's state, the record
+//! of admin actions in sentences, and a partner's new API key the one time it is shown.
 
 use serde::{Deserialize, Serialize};
 
@@ -92,6 +92,15 @@ impl AdminActionView {
 pub struct PartnerCatalog {
     pub partners: Vec<PartnerListing>,
     pub actions: Vec<AdminActionView>,
+}
+
+/// A key just made for a partner, for the one page that ever shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownKey {
+    pub partner_name: String,
+    pub key: String,
+    /// The partner had a key before, which has now stopped working.
+    pub rotated: bool,
 }
 
 #[cfg(test)]

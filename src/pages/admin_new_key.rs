@@ -1,18 +1,11 @@
 //! The one page that ever shows a partner's new API key, and the page shown instead when no
-//! key could be made. Both are whole documents, rendered by `server::admin_key_page`.
+//! key could be made. Both are whole documents outside the router: `POST
+//! /admin/partners/{slug}/key` answers with one of them (`server::app::key_page`).
 
 use crate::api::signed_in::SignedIn;
 use crate::components::signed_in_header::SignedInHeader;
+use crate::domain::admin::ShownKey;
 use leptos::prelude::*;
-
-/// A key just made for a partner.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ShownKey {
-    pub partner_name: String,
-    pub key: String,
-    /// The partner had a key before, which has now stopped working.
-    pub rotated: bool,
-}
 
 fn document(title: String, body: impl IntoView) -> impl IntoView {
     view! {

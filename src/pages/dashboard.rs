@@ -1,9 +1,9 @@
 //! The dashboard: who can reach which of my data, and one click to take it back.
 
 use crate::api::dashboard::load_dashboard;
+use crate::api::page_request::take_form_notice;
 use crate::api::signed_in::SignedIn;
 use crate::components::dashboard_grid::DashboardGrid;
-use crate::components::form_notice::take_notice_after_redirect;
 use crate::components::form_problem::FormProblem;
 use crate::components::signed_in_header::SignedInHeader;
 use crate::components::signed_in_page::signed_in_page;
@@ -30,7 +30,7 @@ fn signed_in(page: SignedIn<DashboardView>) -> impl IntoView {
         <main id="main" class="page">
             <h1>"Who can see your data"</h1>
             <FormProblem/>
-            <DashboardGrid view=page.content notice=take_notice_after_redirect()/>
+            <DashboardGrid view=page.content notice=take_form_notice()/>
         </main>
     }
 }

@@ -1,6 +1,8 @@
 //! Builds the whole application (pages, server functions, sign-in, partner API, static files)
 //! so that `main` and the integration tests start exactly the same thing.
 
+mod key_page;
+
 use crate::app::{App, shell};
 use crate::server::config::ServeArgs;
 use crate::server::http::body_limit::{BODY_LIMIT_BYTES, refuse_oversized_bodies};
@@ -12,7 +14,7 @@ use crate::server::storage::Store;
 use crate::server::storage::serving_lock::{ServingLock, lock_for_serving};
 use crate::server::{
     auth::sign_in, http::static_files, jobs::cache_warmer, jobs::expiry_sweeper, jobs::key_refresher, partner_api,
-    tools::bench_floor, tools::demo, use_cases::admin_key_page, use_cases::export,
+    tools::bench_floor, tools::demo, use_cases::export,
 };
 use anyhow::Context;
 use axum::Router;
@@ -152,7 +154,7 @@ fn router(state: AppState, bench_floor: bool) -> Router {
         .merge(bench_floor::routes(bench_floor))
         .route("/history/export.json", get(export::json))
         .route("/history/export.csv", get(export::csv))
-        .route("/admin/partners/{slug}/key", post(admin_key_page::create_key))
+        .route("/admin/partners/{slug}/key", post(key_page::create_key))
         .merge(static_files::routes(&pkg_dir, &version))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();

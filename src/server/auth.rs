@@ -3,3 +3,4 @@
 mod audit;
 pub mod session;
 pub mod sign_in;
+pub mod sign_in_address;

@@ -5,6 +5,7 @@
 mod answer;
 mod check;
 mod check_batch;
+mod endpoints;
 mod error;
 pub mod handle_ids;
 mod keys;
@@ -14,12 +15,9 @@ mod questions;
 mod request;
 
 pub use answer::{CheckAnswer, Verdict};
-pub use check_batch::{CheckBatchAnswer, CheckBatchRequest, MAX_QUESTIONS};
+pub use check_batch::{CheckBatchAnswer, CheckBatchRequest};
+pub use endpoints::{CHECK_BATCH_PATH, CHECK_PATH, MAX_QUESTIONS, OPENAPI_PATH};
 pub use error::{ApiError, ApiErrorBody, ErrorCode};
 pub use keys::{KeyError, new_partner_key, rotate_key};
 pub use openapi::{document, router};
 pub use questions::CheckRequest;
-
-pub const CHECK_PATH: &str = "/api/v1/check";
-pub const CHECK_BATCH_PATH: &str = "/api/v1/check-batch";
-pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";

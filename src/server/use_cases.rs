@@ -3,7 +3,6 @@
 
 pub mod activity;
 pub mod admin;
-pub mod admin_key_page;
 pub mod dashboard;
 pub mod export;
 pub mod history;

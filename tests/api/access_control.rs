@@ -14,7 +14,12 @@ enum Who {
     Admin,
 }
 
-/// What a caller gets: a status, or a redirect to sign in.
+fn form_urlencoded(pairs: &[(&str, &str)]) -> String {
+    let url = reqwest::Url::parse_with_params("http://app/", pairs).unwrap();
+    url.query().unwrap_or_default().to_owned()
+}
+
+/// What a caller gets: a status, or a redirect (303) to sign in and back.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Gets {
     Status(u16),
@@ -55,11 +60,17 @@ async fn get(app: &TestApp, cookie: Option<&str>, path: &str) -> Gets {
         request = request.header(COOKIE, cookie);
     }
     let response = request.send().await.unwrap();
+    // Back to this very page after signing in; the dashboard, where a sign-in lands anyway,
+    // needs no `next`.
+    let sign_in = match path {
+        "/" => "/sign-in".to_owned(),
+        _ => format!("/sign-in?{}", form_urlencoded(&[("next", path)])),
+    };
     let to_sign_in = response
         .headers()
         .get("location")
-        .is_some_and(|location| location == "/sign-in");
-    if response.status().is_redirection() && to_sign_in {
+        .is_some_and(|location| *location == *sign_in);
+    if response.status() == 303 && to_sign_in {
         SignIn
     } else {
         Status(response.status().as_u16())

@@ -93,7 +93,7 @@ async fn a_bad_window_gets_a_clear_message(app: TestApp) {
         .send()
         .await
         .unwrap();
-    assert_eq!(signed_out.headers()["location"], "/sign-in");
+    assert_eq!(signed_out.headers()["location"], "/sign-in?next=%2Factivity");
 }
 on_both_engines!(a_bad_window_gets_a_clear_message);
 

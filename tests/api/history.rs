@@ -146,7 +146,7 @@ async fn bad_history_filters_get_a_clear_message(app: TestApp) {
         .send()
         .await
         .unwrap();
-    assert_eq!(signed_out.headers()["location"], "/sign-in");
+    assert_eq!(signed_out.headers()["location"], "/sign-in?next=%2Fhistory");
 }
 on_both_engines!(bad_history_filters_get_a_clear_message);
 
@@ -180,6 +180,9 @@ async fn the_whole_ledger_downloads_as_json_and_csv_with_dpv_words(app: TestApp)
     assert!(lines.last().unwrap().contains(",amazon,") && lines.last().unwrap().contains(",Withdrawn,"));
 
     let anonymous = app.client.get(app.url("/history/export.json")).send().await.unwrap();
-    assert_eq!(anonymous.headers()["location"], "/sign-in");
+    assert_eq!(
+        anonymous.headers()["location"],
+        "/sign-in?next=%2Fhistory%2Fexport.json"
+    );
 }
 on_both_engines!(the_whole_ledger_downloads_as_json_and_csv_with_dpv_words);

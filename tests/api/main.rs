@@ -4,6 +4,7 @@
 mod access_control;
 mod activity;
 mod admin;
+mod back_after_sign_in;
 mod bench_floor;
 mod check_cache;
 mod common_passwords;

@@ -1,7 +1,9 @@
 //! Signing in and out: plain HTML form posts, so they work with or without JavaScript.
 
 use super::audit::{Attempt, Failure};
+use super::sign_in_address::sign_in_address;
 use crate::domain::credentials::Email;
+use crate::domain::next_page::NextPage;
 use crate::domain::throttle::{ACCOUNT_LIMIT, ADDRESS_LIMIT};
 use crate::server::auth::session;
 use crate::server::clock::now_ms;
@@ -19,10 +21,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::net::SocketAddr;
 
+/// Missing fields read as empty, so an incomplete form still keeps its `next`.
 #[derive(Deserialize)]
 pub struct SignInForm {
+    #[serde(default)]
     email: String,
+    #[serde(default)]
     password: String,
+    /// The page the person was sent to sign in from (a hidden field of the form).
+    next: Option<String>,
 }
 
 /// Argon2id with the crate's defaults (19 MiB, 2 passes), which follow OWASP's advice.
@@ -44,8 +51,9 @@ fn password_matches(password: &str, stored_hash: &str) -> bool {
 const NO_ACCOUNT_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$8hF0YyM3mOHK0vVxGtBHyQwZzMzc+J+uVFYJ8yY2wt0";
 
-fn back_to_sign_in(error: &str) -> Response {
-    Redirect::to(&format!("/sign-in?error={error}")).into_response()
+/// Back to the form, saying why, and still on the way to the page the person asked for.
+fn back_to_sign_in(error: &str, next: &NextPage) -> Response {
+    Redirect::to(&sign_in_address(Some(error), next)).into_response()
 }
 
 pub async fn sign_in(
@@ -59,6 +67,8 @@ pub async fn sign_in(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let form = form.ok().map(|Form(form)| form);
+    // A `next` that is not a page of this site is dropped here, once, for every answer below.
+    let next = NextPage::or_home(form.as_ref().and_then(|f| f.next.as_deref()));
     let typed_email = form.as_ref().map(|f| f.email.clone()).unwrap_or_default();
     let attempt = Attempt {
         email: &typed_email,
@@ -67,7 +77,7 @@ pub async fn sign_in(
     };
     let Some(form) = form.filter(|f| !f.email.trim().is_empty() && !f.password.is_empty()) else {
         attempt.failed(Failure::Incomplete, None);
-        return back_to_sign_in("incomplete");
+        return back_to_sign_in("incomplete", &next);
     };
     // Throttled by what was typed, whether or not such an account exists, so a lock says nothing.
     let account = format!("account:{}", form.email.trim().to_lowercase());
@@ -82,7 +92,7 @@ pub async fn sign_in(
     };
     if account_failures.locked_at(now) || address_failures.locked_at(now) {
         attempt.refused_while_locked();
-        return back_to_sign_in("locked");
+        return back_to_sign_in("locked", &next);
     }
     let delay = account_failures.delay_ms(now).max(address_failures.delay_ms(now));
     tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
@@ -96,7 +106,7 @@ pub async fn sign_in(
         match counted.await {
             Ok(account_after) => {
                 attempt.failed(failure, Some(account_after.count));
-                back_to_sign_in("invalid")
+                back_to_sign_in("invalid", &next)
             }
             Err(error) => {
                 attempt.failed(failure, None);
@@ -135,7 +145,7 @@ pub async fn sign_in(
     match session::start(&state, user.id, user_agent).await {
         Ok(cookie) => {
             attempt.succeeded(user.id);
-            ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
+            ([(header::SET_COOKIE, cookie)], Redirect::to(next.as_str())).into_response()
         }
         Err(error) => unavailable(&error),
     }

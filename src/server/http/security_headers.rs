@@ -23,6 +23,11 @@ pub fn page_csp(nonce: &str) -> String {
     )
 }
 
+/// The policy of a page rendered outside the router (the new API key's): it loads only the
+/// app's stylesheet and icon, and no script runs on it at all.
+pub const SCRIPTLESS_PAGE_CSP: &str =
+    "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /// Over HTTPS, browsers that have seen this use only HTTPS for the next two years, on every
 /// subdomain too, so nobody on the network can downgrade a later visit to plain HTTP.
 const HSTS: &str = "max-age=63072000; includeSubDomains";

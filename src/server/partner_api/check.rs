@@ -1,10 +1,10 @@
 //! `POST /api/v1/check`: one question, one answer.
 
 use super::answer::{CheckAnswer, CheckResponse};
-use super::openapi::PartnerErrors;
+use super::endpoints::CHECK_PATH;
+use super::error::{ApiError, PartnerErrors};
 use super::questions::{CheckRequest, answer_all};
 use super::request::PartnerRequest;
-use super::{ApiError, CHECK_PATH};
 use crate::server::state::AppState;
 use axum::extract::State;
 

@@ -1,18 +1,15 @@
 //! `POST /api/v1/check-batch`: up to `MAX_QUESTIONS` questions, answered in order, all or none.
 
 use super::answer::CheckAnswer;
-use super::openapi::PartnerErrors;
+use super::endpoints::{CHECK_BATCH_PATH, MAX_QUESTIONS};
+use super::error::{ApiError, PartnerErrors};
 use super::questions::{CheckRequest, answer_all};
 use super::request::PartnerRequest;
-use super::{ApiError, CHECK_BATCH_PATH};
 use crate::server::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-
-/// The most questions one batch may ask.
-pub const MAX_QUESTIONS: usize = 1000;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CheckBatchRequest {

@@ -1,14 +1,17 @@
 //! Every way a partner's request can fail: one error type for the partner API boundary, each
-//! answered with its status and a JSON body that never shows an internal cause.
+//! answered with its status and a JSON body that never shows an internal cause, and the same
+//! answers as the OpenAPI document lists them for every check (`PartnerErrors`).
 
-use super::MAX_QUESTIONS;
+use super::endpoints::MAX_QUESTIONS;
 use crate::server::error::log_store_error;
 use crate::server::storage::StoreError;
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use utoipa::ToSchema;
+use std::collections::BTreeMap;
+use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
+use utoipa::{IntoResponses, ToSchema};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -140,5 +143,46 @@ impl IntoResponse for ApiError {
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
+    }
+}
+
+/// The error answers both checks can give, each with the JSON body of `ApiErrorBody`.
+pub struct PartnerErrors;
+
+impl IntoResponses for PartnerErrors {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::response::Response>> {
+        let errors = [
+            (
+                "400",
+                "Malformed JSON, an unknown category or access, or an empty batch",
+            ),
+            ("401", "No API key, or one that is not valid"),
+            ("403", "A question names another partner"),
+            ("404", "A question names a user who does not exist"),
+            (
+                "413",
+                "The body is too large, or the batch has more than 1000 questions",
+            ),
+            ("500", "Something went wrong on our side; nothing was decided"),
+            (
+                "503",
+                "The consent store is unavailable; nothing was decided, retry shortly",
+            ),
+        ];
+        errors
+            .into_iter()
+            .map(|(status, description)| {
+                let content = ContentBuilder::new()
+                    .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                        ApiErrorBody::name(),
+                    ))))
+                    .build();
+                let response = ResponseBuilder::new()
+                    .description(description)
+                    .content("application/json", content)
+                    .build();
+                (status.to_owned(), RefOr::T(response))
+            })
+            .collect()
     }
 }

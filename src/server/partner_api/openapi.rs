@@ -3,19 +3,17 @@
 
 use super::check::{__path_check, check};
 use super::check_batch::{__path_check_batch, check_batch};
+use super::endpoints::{CHECK_BATCH_PATH, OPENAPI_PATH};
 use super::error::ApiErrorBody;
-use super::{CHECK_BATCH_PATH, OPENAPI_PATH};
 use crate::server::http::body_limit::limit_for;
 use crate::server::state::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::header;
 use axum::response::IntoResponse;
-use std::collections::BTreeMap;
 use std::sync::LazyLock;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder, response::Response};
-use utoipa::{IntoResponses, Modify, OpenApi, ToSchema};
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -49,47 +47,6 @@ impl Modify for BearerKey {
             .add_security_scheme("partner_key", SecurityScheme::Http(scheme));
         // utoipa copies the crate's license, and this crate declares none.
         openapi.info.license = None;
-    }
-}
-
-/// The error answers both checks can give, each with the JSON body of `ApiErrorBody`.
-pub struct PartnerErrors;
-
-impl IntoResponses for PartnerErrors {
-    fn responses() -> BTreeMap<String, RefOr<Response>> {
-        let errors = [
-            (
-                "400",
-                "Malformed JSON, an unknown category or access, or an empty batch",
-            ),
-            ("401", "No API key, or one that is not valid"),
-            ("403", "A question names another partner"),
-            ("404", "A question names a user who does not exist"),
-            (
-                "413",
-                "The body is too large, or the batch has more than 1000 questions",
-            ),
-            ("500", "Something went wrong on our side; nothing was decided"),
-            (
-                "503",
-                "The consent store is unavailable; nothing was decided, retry shortly",
-            ),
-        ];
-        errors
-            .into_iter()
-            .map(|(status, description)| {
-                let content = ContentBuilder::new()
-                    .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
-                        ApiErrorBody::name(),
-                    ))))
-                    .build();
-                let response = ResponseBuilder::new()
-                    .description(description)
-                    .content("application/json", content)
-                    .build();
-                (status.to_owned(), RefOr::T(response))
-            })
-            .collect()
     }
 }
 

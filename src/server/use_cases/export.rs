@@ -1,12 +1,13 @@
 //! Downloading one's whole ledger as JSON or CSV.
 
 use crate::server::auth::session::current_user;
+use crate::server::auth::sign_in_address::{asked_for, sign_in_address};
 use crate::server::error::log_store_error;
 use crate::server::state::AppState;
 use crate::server::storage::StoreError;
 use crate::server::use_cases::history::{export, to_csv};
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 enum Format {
@@ -14,10 +15,10 @@ enum Format {
     Csv,
 }
 
-async fn download(state: AppState, headers: HeaderMap, format: Format) -> Response {
+async fn download(state: AppState, uri: Uri, headers: HeaderMap, format: Format) -> Response {
     let user = match current_user(&state, &headers).await {
         Ok(Some(user)) => user,
-        Ok(None) => return Redirect::to("/sign-in").into_response(),
+        Ok(None) => return Redirect::to(&sign_in_address(None, &asked_for(&uri))).into_response(),
         Err(error) => return unavailable(&error),
     };
     let events = match export(&state.store, user.id).await {
@@ -52,10 +53,10 @@ fn unavailable(error: &StoreError) -> Response {
         .into_response()
 }
 
-pub async fn json(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    download(state, headers, Format::Json).await
+pub async fn json(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
+    download(state, uri, headers, Format::Json).await
 }
 
-pub async fn csv(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    download(state, headers, Format::Csv).await
+pub async fn csv(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
+    download(state, uri, headers, Format::Csv).await
 }
