@@ -84,9 +84,18 @@ async fn write_once(store: &Store, tallies: &Tallies, last_size: usize) -> usize
         return 0;
     }
     let size = taken.len();
-    let mut counts: Vec<CountedHour> = taken.iter().map(|(&(key, hour), &tally)| (key, hour, tally)).collect();
-    // In the table's order (hour first), so neighbouring rows share pages.
-    counts.sort_unstable_by_key(|&(key, hour, _)| (hour, key));
+    // Sorting a second's tens of thousands of keys takes milliseconds: not on a thread that
+    // serves checks.
+    let sorting = tokio::task::spawn_blocking(move || {
+        let mut counts: Vec<CountedHour> = taken.iter().map(|(&(key, hour), &tally)| (key, hour, tally)).collect();
+        // In the table's order (hour first), so neighbouring rows share pages.
+        counts.sort_unstable_by_key(|&(key, hour, _)| (hour, key));
+        (taken, counts)
+    });
+    let Ok((taken, counts)) = sorting.await else {
+        tracing::error!(keys = size, "Sorting the decision counts failed; they are lost");
+        return size;
+    };
     if let Err(error) = store.add_decision_counts(&counts).await {
         log_store_error(&error);
         tracing::warn!(keys = size, "Decision counts not written; trying again in a second");

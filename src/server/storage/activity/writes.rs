@@ -17,6 +17,10 @@ const ADD_TO_EXISTING: &str = "ON CONFLICT (hour_start, user_id, partner_id, cat
      OR excluded.last_allowed_at > decision_counts.last_allowed_at \
      THEN excluded.last_allowed_at ELSE decision_counts.last_allowed_at END";
 
+/// Counts upserted per statement: about 0.1 ms of binding each (one statement of thousands held
+/// the check's thread for milliseconds once a second).
+const COUNTS_PER_STATEMENT: usize = 200;
+
 const INSERT_ATTEMPTS: &str =
     "INSERT INTO refused_attempts (user_id, partner_id, category_id, access, reason, ended_at, at)";
 
@@ -35,26 +39,30 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        insert_rows(
-            &mut tx,
-            self.engine(),
-            ADD_COUNTS,
-            ADD_TO_EXISTING,
-            8,
-            counts,
-            |query, (key, hour_start, tally)| {
-                query
-                    .bind(*hour_start)
-                    .bind(key.user_id)
-                    .bind(key.partner_id)
-                    .bind(key.category_id)
-                    .bind(key.access)
-                    .bind(tally.allowed)
-                    .bind(tally.denied)
-                    .bind(tally.last_allowed_at)
-            },
-        )
-        .await?;
+        // Short statements: binding a statement's values runs on a thread that serves checks,
+        // and between statements it serves them again.
+        for slice in counts.chunks(COUNTS_PER_STATEMENT) {
+            insert_rows(
+                &mut tx,
+                self.engine(),
+                ADD_COUNTS,
+                ADD_TO_EXISTING,
+                8,
+                slice,
+                |query, (key, hour_start, tally)| {
+                    query
+                        .bind(*hour_start)
+                        .bind(key.user_id)
+                        .bind(key.partner_id)
+                        .bind(key.category_id)
+                        .bind(key.access)
+                        .bind(tally.allowed)
+                        .bind(tally.denied)
+                        .bind(tally.last_allowed_at)
+                },
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(())
     }
