@@ -69,7 +69,7 @@ impl Store {
 
     /// Writes refused attempts, all or none, committed before this returns.
     pub async fn insert_refused_attempts(&self, attempts: &[RefusedAttempt]) -> StoreResult<()> {
-        let mut tx = self.begin_write(&self.pool).await?;
+        let mut tx = self.begin_write(&self.refusals_pool).await?;
         insert_rows(
             &mut tx,
             self.engine(),
