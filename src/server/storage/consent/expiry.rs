@@ -29,7 +29,7 @@ impl Store {
         for (grant_id, partner_id, category_id, access, ended_at) in &due {
             let event = NewEvent {
                 user_id,
-                grant_id: *grant_id,
+                grant_id: Some(*grant_id),
                 partner_id: *partner_id,
                 category_id: *category_id,
                 access,
@@ -39,6 +39,7 @@ impl Store {
                 purpose: None,
                 reason: None,
                 at: *ended_at,
+                request_id: None,
             };
             Store::append_event(tx, &event).await?;
         }

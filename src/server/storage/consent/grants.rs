@@ -19,7 +19,7 @@ pub enum Actor {
 }
 
 impl Actor {
-    fn kind(self) -> &'static str {
+    pub(in crate::server::storage) fn kind(self) -> &'static str {
         match self {
             Actor::User(_) => "user",
             Actor::Support(_) => "support",
@@ -27,7 +27,7 @@ impl Actor {
         }
     }
 
-    fn id(self) -> Option<i64> {
+    pub(in crate::server::storage) fn id(self) -> Option<i64> {
         match self {
             Actor::User(id) | Actor::Support(id) => Some(id),
             Actor::System => None,
@@ -137,7 +137,7 @@ impl Store {
         .ok_or(StoreError::NotFound("partner or category"))?;
         let event = NewEvent {
             user_id: grant.user_id,
-            grant_id,
+            grant_id: Some(grant_id),
             partner_id,
             category_id,
             access: grant.access.as_str(),
@@ -147,6 +147,7 @@ impl Store {
             purpose: Some(grant.purpose),
             reason: None,
             at: grant.granted_at,
+            request_id: None,
         };
         Store::append_event(&mut tx, &event).await?;
         Store::record_due_expiries(&mut tx, grant.user_id, grant.granted_at).await?;
@@ -296,7 +297,7 @@ impl Store {
         for (grant_id, partner_id, category_id, access) in changed {
             let event = NewEvent {
                 user_id,
-                grant_id,
+                grant_id: Some(grant_id),
                 partner_id,
                 category_id,
                 access: &access,
@@ -306,6 +307,7 @@ impl Store {
                 purpose: None,
                 reason,
                 at: now,
+                request_id: None,
             };
             Store::append_event(&mut tx, &event).await?;
             revoked.push(RevokedGrant {
@@ -356,7 +358,7 @@ impl Store {
         };
         let event = NewEvent {
             user_id,
-            grant_id,
+            grant_id: Some(grant_id),
             partner_id,
             category_id,
             access: &access,
@@ -366,6 +368,7 @@ impl Store {
             purpose: Some(&purpose),
             reason: None,
             at: now,
+            request_id: None,
         };
         Store::append_event(&mut tx, &event).await?;
         tx.commit().await?;

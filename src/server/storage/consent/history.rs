@@ -3,11 +3,12 @@
 use crate::server::storage::Store;
 use crate::server::storage::error::{StoreError, StoreResult};
 
-/// One event with catalog names and what the grant is now.
-#[derive(Debug, Clone)]
+/// One event with catalog names and the latest event of its grant.
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EventRow {
     pub id: i64,
-    pub grant_id: i64,
+    /// `None` for an event of a request that touched no grant (asked, refused).
+    pub grant_id: Option<i64>,
     pub at: i64,
     pub partner_slug: String,
     pub partner_name: String,
@@ -20,9 +21,19 @@ pub struct EventRow {
     pub actor_name: Option<String>,
     pub reason: Option<String>,
     pub purpose: Option<String>,
+    /// The public id (`cr_…`) of the consent request the event records or answers.
+    pub request: Option<String>,
     pub prev_hash: String,
     pub hash: String,
-    pub latest_for_grant: bool,
+    /// The id of the newest event of the same grant (`None` without a grant).
+    pub latest_event_of_grant: Option<i64>,
+}
+
+impl EventRow {
+    /// Whether this event is about a grant and nothing happened to that grant after it.
+    pub fn is_latest_for_grant(&self) -> bool {
+        self.latest_event_of_grant == Some(self.id)
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -30,25 +41,6 @@ pub struct HistoryFilter {
     pub partner_id: Option<i64>,
     pub category_id: Option<i64>,
 }
-
-type EventTuple = (
-    i64,
-    i64,
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-    Option<String>,
-    i64,
-);
 
 impl Store {
     /// Resolves filter names to ids; an unknown name is a clear error, not an empty page.
@@ -116,43 +108,23 @@ impl Store {
             None => String::new(),
         };
         let statement = format!(
-            "SELECT e.id, e.grant_id, e.at, p.slug, p.name, c.slug, c.name, e.access, e.status, e.actor_kind, \
-             e.reason, e.purpose, e.prev_hash, e.hash, a.display_name, \
-             CAST(CASE WHEN e.id = (SELECT MAX(x.id) FROM consent_events x WHERE x.grant_id = e.grant_id) \
-             THEN 1 ELSE 0 END AS BIGINT) \
+            "SELECT e.id, e.grant_id, e.at, p.slug AS partner_slug, p.name AS partner_name, \
+             c.slug AS category_slug, c.name AS category_name, e.access, e.status, e.actor_kind, \
+             a.display_name AS actor_name, e.reason, e.purpose, r.public_id AS request, e.prev_hash, e.hash, \
+             (SELECT MAX(x.id) FROM consent_events x WHERE x.grant_id = e.grant_id) AS latest_event_of_grant \
              FROM consent_events e JOIN partners p ON p.id = e.partner_id JOIN categories c ON c.id = e.category_id \
              LEFT JOIN users a ON a.id = e.actor_id AND e.actor_kind = 'support' \
+             LEFT JOIN consent_requests r ON r.id = e.request_id \
              WHERE {condition} ORDER BY e.id DESC{paging}"
         );
         // Only fixed column names and numbered placeholders are spliced in; values are bound.
-        let mut query = sqlx::query_as::<_, EventTuple>(sqlx::AssertSqlSafe(statement)).bind(user_id);
+        let mut query = sqlx::query_as::<_, EventRow>(sqlx::AssertSqlSafe(statement)).bind(user_id);
         for id in binds {
             query = query.bind(id);
         }
         if let Some(limit) = limit {
             query = query.bind(limit).bind(offset);
         }
-        let rows = query.fetch_all(&self.pool).await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| EventRow {
-                id: r.0,
-                grant_id: r.1,
-                at: r.2,
-                partner_slug: r.3,
-                partner_name: r.4,
-                category_slug: r.5,
-                category_name: r.6,
-                access: r.7,
-                status: r.8,
-                actor_kind: r.9,
-                reason: r.10,
-                purpose: r.11,
-                prev_hash: r.12,
-                hash: r.13,
-                actor_name: r.14,
-                latest_for_grant: r.15 == 1,
-            })
-            .collect())
+        Ok(query.fetch_all(&self.pool).await?)
     }
 }

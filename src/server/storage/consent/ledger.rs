@@ -95,15 +95,17 @@ pub struct LedgerReport {
     pub broken: Option<BrokenLink>,
 }
 
-fn hash_of(event: &NewEvent<'_>, prev_hash: &str) -> String {
+/// The hash an event chained after `prev_hash` carries: SHA-256 of its canonical encoding, in hex.
+pub fn event_hash(event: &NewEvent<'_>, prev_hash: &str) -> String {
     hex::encode(Sha256::digest(event.canonical(prev_hash).as_bytes()))
 }
 
-/// id, user, grant, partner, category, access, status, actor kind, actor id, purpose, reason, at, prev hash, hash.
+/// id, user, grant, partner, category, access, status, actor kind, actor id, purpose, reason, at, prev hash, hash,
+/// request.
 type EventTuple = (
     i64,
     i64,
-    i64,
+    Option<i64>,
     i64,
     i64,
     String,
@@ -115,6 +117,7 @@ type EventTuple = (
     i64,
     String,
     String,
+    Option<i64>,
 );
 
 impl Store {
@@ -144,11 +147,11 @@ impl Store {
                 .fetch_optional(&mut **tx)
                 .await?;
         let prev_hash = last.map(|(hash,)| hash).unwrap_or_else(|| GENESIS.to_owned());
-        let hash = hash_of(event, &prev_hash);
+        let hash = event_hash(event, &prev_hash);
         sqlx::query(
             "INSERT INTO consent_events (user_id, grant_id, partner_id, category_id, access, status, \
-             actor_kind, actor_id, purpose, reason, at, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+             actor_kind, actor_id, purpose, reason, at, prev_hash, hash, request_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         )
         .bind(event.user_id)
         .bind(event.grant_id)
@@ -163,6 +166,7 @@ impl Store {
         .bind(event.at)
         .bind(&prev_hash)
         .bind(&hash)
+        .bind(event.request_id)
         .execute(&mut **tx)
         .await?;
         Ok(())
@@ -172,7 +176,7 @@ impl Store {
     pub async fn verify_ledger(&self) -> StoreResult<LedgerReport> {
         let rows: Vec<EventTuple> = sqlx::query_as(
             "SELECT id, user_id, grant_id, partner_id, category_id, access, status, actor_kind, actor_id, \
-             purpose, reason, at, prev_hash, hash FROM consent_events ORDER BY user_id, id",
+             purpose, reason, at, prev_hash, hash, request_id FROM consent_events ORDER BY user_id, id",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -204,10 +208,11 @@ impl Store {
                 purpose: row.9.as_deref(),
                 reason: row.10.as_deref(),
                 at: row.11,
+                request_id: row.14,
             };
             let problem = if *prev_hash != expected_prev {
                 Some("its previous-hash does not match the event before it (an event was removed or reordered)")
-            } else if hash_of(&event, prev_hash) != *hash {
+            } else if event_hash(&event, prev_hash) != *hash {
                 Some("its contents do not match its hash (the event was edited)")
             } else {
                 None
@@ -227,9 +232,11 @@ impl Store {
 
     /// Replays the whole ledger: the status each grant must have, by grant id, sorted.
     pub async fn replay_ledger(&self) -> StoreResult<Vec<(i64, String)>> {
-        let events: Vec<(i64, String)> = sqlx::query_as("SELECT grant_id, status FROM consent_events ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
+        // Events of a request that touched no grant (asked, refused) change no grant's state.
+        let events: Vec<(i64, String)> =
+            sqlx::query_as("SELECT grant_id, status FROM consent_events WHERE grant_id IS NOT NULL ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
         let mut states = std::collections::BTreeMap::new();
         for (grant_id, status) in events {
             let state = match status.as_str() {
