@@ -7,4 +7,5 @@ pub mod admin_key_page;
 pub mod dashboard;
 pub mod export;
 pub mod history;
+pub mod requests;
 pub mod support;

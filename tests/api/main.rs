@@ -15,6 +15,7 @@ mod helpers;
 mod history;
 mod https_mode;
 mod ledger;
+mod ledger_upgrade;
 mod load_seed;
 mod log_injection;
 mod outage;

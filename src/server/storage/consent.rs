@@ -10,6 +10,8 @@ pub mod history;
 pub mod key_cache;
 pub mod ledger;
 pub mod partner_checks;
+pub mod request_decisions;
+pub mod requests;
 pub mod sessions;
 pub mod support;
 pub mod throttle;

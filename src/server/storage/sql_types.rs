@@ -4,6 +4,7 @@
 
 use crate::domain::access::Access;
 use crate::domain::decision::GrantStatus;
+use crate::domain::request_status::RequestStatus;
 use sqlx::any::{AnyTypeInfo, AnyValueRef};
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
@@ -38,4 +39,7 @@ macro_rules! stored_as_text {
 stored_as_text!(Access, Access::as_str, |text: &str| Ok(Access::parse(text)?));
 stored_as_text!(GrantStatus, GrantStatus::as_str, |text: &str| {
     GrantStatus::parse(text).ok_or_else(|| format!("unknown grant status {text:?}").into())
+});
+stored_as_text!(RequestStatus, RequestStatus::as_str, |text: &str| {
+    RequestStatus::parse(text).ok_or_else(|| format!("unknown request status {text:?}").into())
 });
