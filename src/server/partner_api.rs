@@ -1,10 +1,14 @@
 //! The partner API: `POST /api/v1/check` and `POST /api/v1/check-batch` answer "may partner P
 //! do access A on category C of user U, now?" from the committed consent store, so a revocation
-//! is enforced at once; `GET /api/v1/openapi.json` describes them.
+//! is enforced at once; `POST /api/v1/consent-requests` asks a person for access and
+//! `GET /api/v1/consent-requests/{id}` tells how they answered; `GET /api/v1/openapi.json`
+//! describes them all.
 
 mod answer;
 mod check;
 mod check_batch;
+mod consent_request_wire;
+mod consent_requests;
 mod error;
 pub mod handle_ids;
 mod keys;
@@ -15,6 +19,7 @@ mod request;
 
 pub use answer::{CheckAnswer, Verdict};
 pub use check_batch::{CheckBatchAnswer, CheckBatchRequest, MAX_QUESTIONS};
+pub use consent_request_wire::{ConsentRequestBody, ConsentRequestCreated, ConsentRequestState};
 pub use error::{ApiError, ApiErrorBody, ErrorCode};
 pub use keys::{KeyError, new_partner_key, rotate_key};
 pub use openapi::{document, router};
@@ -23,3 +28,5 @@ pub use questions::CheckRequest;
 pub const CHECK_PATH: &str = "/api/v1/check";
 pub const CHECK_BATCH_PATH: &str = "/api/v1/check-batch";
 pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
+pub const CONSENT_REQUESTS_PATH: &str = "/api/v1/consent-requests";
+pub const CONSENT_REQUEST_PATH: &str = "/api/v1/consent-requests/{id}";

@@ -34,6 +34,17 @@ pub enum ApiError {
     UnknownCategory(String),
     #[error("There is no user called \u{201c}{0}\u{201d}.")]
     UnknownUser(String),
+    /// A consent request that makes no sense: what is wrong with it.
+    #[error("{0}")]
+    InvalidConsentRequest(String),
+    /// This partner's pending request to this person, by its id.
+    #[error("Your request {0} to this person is still pending; wait for their answer before asking again.")]
+    RequestPending(String),
+    /// Seconds until the partner may ask again.
+    #[error("The person refused this less than 30 days ago; you may ask again in {0} seconds.")]
+    RecentlyRefused(u64),
+    #[error("You have no consent request with that id.")]
+    UnknownConsentRequest,
     /// What is wrong with one question of a batch, and which one (counting from 0).
     #[error("Question {index} (counting from 0): {error}")]
     InQuestion { index: usize, error: Box<ApiError> },
@@ -57,6 +68,10 @@ pub enum ErrorCode {
     UnknownAccess,
     UnknownCategory,
     UnknownUser,
+    InvalidConsentRequest,
+    RequestPending,
+    RecentlyRefused,
+    UnknownConsentRequest,
     Unavailable,
     Internal,
 }
@@ -70,6 +85,9 @@ pub struct ApiErrorBody {
     /// In a batch: the index (from 0) of the first question at fault.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub question: Option<usize>,
+    /// With `request_pending`: the id of the request that is still pending.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<String>,
 }
 
 impl ApiError {
@@ -85,6 +103,10 @@ impl ApiError {
             ApiError::UnknownAccess(_) => (StatusCode::BAD_REQUEST, ErrorCode::UnknownAccess),
             ApiError::UnknownCategory(_) => (StatusCode::BAD_REQUEST, ErrorCode::UnknownCategory),
             ApiError::UnknownUser(_) => (StatusCode::NOT_FOUND, ErrorCode::UnknownUser),
+            ApiError::InvalidConsentRequest(_) => (StatusCode::BAD_REQUEST, ErrorCode::InvalidConsentRequest),
+            ApiError::RequestPending(_) => (StatusCode::CONFLICT, ErrorCode::RequestPending),
+            ApiError::RecentlyRefused(_) => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RecentlyRefused),
+            ApiError::UnknownConsentRequest => (StatusCode::NOT_FOUND, ErrorCode::UnknownConsentRequest),
             ApiError::InQuestion { error, .. } => error.status_and_code(),
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable),
             ApiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
@@ -128,16 +150,26 @@ impl IntoResponse for ApiError {
             ApiError::InQuestion { index, .. } => Some(*index),
             _ => None,
         };
+        let request = match &self {
+            ApiError::RequestPending(id) => Some(id.clone()),
+            _ => None,
+        };
         let body = ApiErrorBody {
             error,
             message: self.to_string(),
             question,
+            request,
         };
         let mut response = (status, Json(body)).into_response();
         if status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let ApiError::RecentlyRefused(seconds) = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }
