@@ -6,11 +6,6 @@ use crate::domain::access::Access;
 use crate::domain::slug::Slug;
 use serde::{Deserialize, Serialize};
 
-/// A request nobody answered for this long expires.
-pub const PENDING_DAYS: i64 = 14;
-/// After a refusal, the same partner may not ask the same person for the same thing again for
-/// this long.
-pub const REFUSAL_COOL_DOWN_DAYS: i64 = 30;
 /// Most entries in `authorization_details`: one per data category.
 pub const MOST_DETAILS: usize = 6;
 /// A purpose is a sentence, not an essay.
@@ -114,74 +109,6 @@ impl AskedAccess {
     }
 }
 
-/// Where a request stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RequestStatus {
-    Pending,
-    Approved,
-    Refused,
-    /// Nobody answered within `PENDING_DAYS`.
-    Expired,
-}
-
-impl RequestStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RequestStatus::Pending => "pending",
-            RequestStatus::Approved => "approved",
-            RequestStatus::Refused => "refused",
-            RequestStatus::Expired => "expired",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "pending" => Some(RequestStatus::Pending),
-            "approved" => Some(RequestStatus::Approved),
-            "refused" => Some(RequestStatus::Refused),
-            "expired" => Some(RequestStatus::Expired),
-            _ => None,
-        }
-    }
-}
-
-/// How long the person lets an access last.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Term {
-    Days(u32),
-    UntilTakenBack,
-}
-
-impl Term {
-    /// The choices a person is offered, with their form values.
-    pub const CHOICES: [(&'static str, &'static str); 4] = [
-        ("30", "30 days"),
-        ("90", "90 days"),
-        ("365", "a year"),
-        ("forever", "until I take it back"),
-    ];
-
-    /// A form value: one of `CHOICES`.
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw.trim() {
-            "30" => Some(Term::Days(30)),
-            "90" => Some(Term::Days(90)),
-            "365" => Some(Term::Days(365)),
-            "forever" => Some(Term::UntilTakenBack),
-            _ => None,
-        }
-    }
-
-    /// When an access given at `now` ends under this term (Unix milliseconds).
-    pub fn ends_at(self, now: i64) -> Option<i64> {
-        match self {
-            Term::Days(days) => Some(now + i64::from(days) * 86_400_000),
-            Term::UntilTakenBack => None,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,18 +203,6 @@ mod tests {
                 Err(expected.clone()),
                 "{expected}"
             );
-        }
-    }
-
-    #[test]
-    fn terms_are_the_offered_choices_only() {
-        assert_eq!(Term::parse("90"), Some(Term::Days(90)));
-        assert_eq!(Term::parse("forever"), Some(Term::UntilTakenBack));
-        assert_eq!(Term::parse("91"), None);
-        assert_eq!(Term::Days(30).ends_at(0), Some(30 * 86_400_000));
-        assert_eq!(Term::UntilTakenBack.ends_at(5), None);
-        for (value, _) in Term::CHOICES {
-            assert!(Term::parse(value).is_some());
         }
     }
 }

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EventStatus {
+    /// A partner asked for the access (DPV ConsentRequested).
+    Requested,
     Granted,
     Withdrawn,
     Revoked,
@@ -18,6 +20,7 @@ pub enum EventStatus {
 impl EventStatus {
     pub fn parse(raw: &str) -> Option<Self> {
         Some(match raw {
+            "requested" => EventStatus::Requested,
             "granted" => EventStatus::Granted,
             "withdrawn" => EventStatus::Withdrawn,
             "revoked" => EventStatus::Revoked,
@@ -27,9 +30,10 @@ impl EventStatus {
         })
     }
 
-    /// The DPV word: dpv:ConsentGiven, dpv:ConsentWithdrawn, ...
+    /// The DPV word: dpv:ConsentRequested, dpv:ConsentGiven, dpv:ConsentWithdrawn, ...
     pub fn dpv(self) -> &'static str {
         match self {
+            EventStatus::Requested => "Requested",
             EventStatus::Granted => "Given",
             EventStatus::Withdrawn => "Withdrawn",
             EventStatus::Revoked => "Revoked",
@@ -53,6 +57,8 @@ pub enum ActorKind {
     User,
     Support,
     System,
+    /// The partner itself: it asked for access.
+    Partner,
 }
 
 impl ActorKind {
@@ -61,6 +67,7 @@ impl ActorKind {
             "user" => ActorKind::User,
             "support" => ActorKind::Support,
             "system" => ActorKind::System,
+            "partner" => ActorKind::Partner,
             _ => return None,
         })
     }
@@ -70,6 +77,7 @@ impl ActorKind {
             ActorKind::User => "You",
             ActorKind::Support => "A support agent, on your behalf",
             ActorKind::System => "The system",
+            ActorKind::Partner => "The partner",
         }
     }
 }
@@ -77,7 +85,8 @@ impl ActorKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryEntry {
     pub event_id: i64,
-    pub grant_id: i64,
+    /// `None` for an event about a request that touched no grant (asked, refused).
+    pub grant_id: Option<i64>,
     /// Already formatted for people, in UTC.
     pub when: String,
     pub partner_name: String,
@@ -97,6 +106,7 @@ impl HistoryEntry {
     pub fn sentence(&self) -> String {
         let (partner, access, noun) = (&self.partner_name, self.access, &self.category_noun);
         match (self.status, self.actor) {
+            (EventStatus::Requested, _) => format!("{partner} asked to {access} your {noun}."),
             (EventStatus::Granted, ActorKind::User) => format!("You allowed {partner} to {access} your {noun}."),
             (EventStatus::Granted, _) => format!("{partner} was allowed to {access} your {noun}."),
             (EventStatus::Withdrawn, _) => format!("You withdrew {partner}'s {access} access to your {noun}."),
@@ -107,6 +117,12 @@ impl HistoryEntry {
                 None => format!("A support agent revoked {partner}'s {access} access to your {noun} for you."),
             },
             (EventStatus::Expired, _) => format!("{partner}'s {access} access to your {noun} expired."),
+            (EventStatus::Refused, ActorKind::Support) => match &self.actor_name {
+                Some(agent) => {
+                    format!("Support agent {agent} refused {partner} {access} access to your {noun} for you.")
+                }
+                None => format!("A support agent refused {partner} {access} access to your {noun} for you."),
+            },
             (EventStatus::Refused, _) => format!("You refused {partner} {access} access to your {noun}."),
         }
     }
@@ -117,6 +133,7 @@ impl HistoryEntry {
     pub fn actor_description(&self) -> String {
         match (self.actor, &self.actor_name) {
             (ActorKind::Support, Some(agent)) => format!("Support agent {agent}, on your behalf"),
+            (ActorKind::Partner, _) => self.partner_name.clone(),
             (actor, _) => actor.describe().to_owned(),
         }
     }
@@ -146,7 +163,7 @@ mod tests {
     fn entry(status: EventStatus, actor: ActorKind) -> HistoryEntry {
         HistoryEntry {
             event_id: 1,
-            grant_id: 1,
+            grant_id: Some(1),
             when: "1 Jan 2026".into(),
             partner_name: "Spotify".into(),
             category_noun: "messages".into(),
@@ -169,6 +186,20 @@ mod tests {
             entry(EventStatus::Granted, ActorKind::User).sentence(),
             "You allowed Spotify to read your messages."
         );
+        assert_eq!(
+            entry(EventStatus::Requested, ActorKind::Partner).sentence(),
+            "Spotify asked to read your messages."
+        );
+        assert_eq!(
+            entry(EventStatus::Requested, ActorKind::Partner).actor_description(),
+            "Spotify"
+        );
+        let mut refused_by_support = entry(EventStatus::Refused, ActorKind::Support);
+        refused_by_support.actor_name = Some("Sam".into());
+        assert_eq!(
+            refused_by_support.sentence(),
+            "Support agent Sam refused Spotify read access to your messages for you."
+        );
         assert!(
             entry(EventStatus::Revoked, ActorKind::Support)
                 .sentence()
@@ -178,11 +209,14 @@ mod tests {
 
     #[test]
     fn statuses_use_dpv_words() {
-        let words: Vec<_> = ["granted", "withdrawn", "revoked", "expired", "refused"]
+        let words: Vec<_> = ["requested", "granted", "withdrawn", "revoked", "expired", "refused"]
             .iter()
             .map(|s| EventStatus::parse(s).unwrap().dpv())
             .collect();
-        assert_eq!(words, ["Given", "Withdrawn", "Revoked", "Expired", "Refused"]);
+        assert_eq!(
+            words,
+            ["Requested", "Given", "Withdrawn", "Revoked", "Expired", "Refused"]
+        );
         assert_eq!(EventStatus::parse("deleted"), None);
     }
 }

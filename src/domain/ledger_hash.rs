@@ -9,7 +9,8 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewEvent<'a> {
     pub user_id: i64,
-    pub grant_id: i64,
+    /// `None` for an event about a consent request that touches no grant (requested, refused).
+    pub grant_id: Option<i64>,
     pub partner_id: i64,
     pub category_id: i64,
     pub access: &'a str,
@@ -19,13 +20,41 @@ pub struct NewEvent<'a> {
     pub purpose: Option<&'a str>,
     pub reason: Option<&'a str>,
     pub at: i64,
+    /// The consent request this event records or answers, if it came through one.
+    pub request_id: Option<i64>,
 }
 
 impl NewEvent<'_> {
     /// The bytes hashed for this event chained after `prev_hash`: a JSON array with a version
     /// tag, unambiguous (strings are quoted and escaped) and stable, since serde_json writes
     /// arrays in order and without optional whitespace.
+    ///
+    /// An event without a request is encoded as version 1 was, so every chain written before
+    /// requests existed still verifies; an event with one is version 2, which adds its id.
     pub fn canonical(&self, prev_hash: &str) -> String {
+        let Some(request_id) = self.request_id else {
+            return self.canonical_v1(prev_hash);
+        };
+        serde_json::json!([
+            "who-can-see/ledger/v2",
+            self.user_id,
+            self.grant_id,
+            self.partner_id,
+            self.category_id,
+            self.access,
+            self.status,
+            self.actor_kind,
+            self.actor_id,
+            self.purpose,
+            self.reason,
+            self.at,
+            request_id,
+            prev_hash
+        ])
+        .to_string()
+    }
+
+    fn canonical_v1(&self, prev_hash: &str) -> String {
         serde_json::json!([
             "who-can-see/ledger/v1",
             self.user_id,
@@ -52,7 +81,7 @@ mod tests {
     fn fields() -> NewEvent<'static> {
         NewEvent {
             user_id: 1,
-            grant_id: 2,
+            grant_id: Some(2),
             partner_id: 3,
             category_id: 4,
             access: "read",
@@ -62,6 +91,7 @@ mod tests {
             purpose: None,
             reason: Some("a \"quoted\", reason"),
             at: 1_700_000_000_000,
+            request_id: None,
         }
     }
 
@@ -78,5 +108,22 @@ mod tests {
         other.status = "granted";
         assert_ne!(other.canonical(GENESIS), encoded);
         assert_ne!(fields().canonical("another"), encoded);
+    }
+
+    #[test]
+    fn an_event_of_a_request_is_version_2_and_covers_the_request() {
+        let mut refused = fields();
+        refused.grant_id = None;
+        refused.status = "refused";
+        refused.request_id = Some(9);
+        let encoded = refused.canonical(GENESIS);
+        assert_eq!(
+            encoded,
+            format!(
+                r#"["who-can-see/ledger/v2",1,null,3,4,"read","refused","user",1,null,"a \"quoted\", reason",1700000000000,9,"{GENESIS}"]"#
+            )
+        );
+        refused.request_id = Some(10);
+        assert_ne!(refused.canonical(GENESIS), encoded);
     }
 }

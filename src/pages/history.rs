@@ -70,11 +70,11 @@ fn history(page: SignedIn<HistoryPage>) -> impl IntoView {
         .entries
         .iter()
         .map(|entry| {
-            let action = entry.can_allow_again.then(|| {
+            let action = entry.grant_id.filter(|_| entry.can_allow_again).map(|grant| {
                 view! {
                     <AllowAgainButton
                         action=allow_again
-                        grant=entry.grant_id
+                        grant=grant
                         label="Allow again"
                         context=format!(" for {} to {} your {}", entry.partner_name, entry.access, entry.category_noun)
                     />

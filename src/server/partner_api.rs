@@ -1,10 +1,14 @@
 //! The partner API: `POST /api/v1/check` and `POST /api/v1/check-batch` answer "may partner P
 //! do access A on category C of user U, now?" from the committed consent store, so a revocation
-//! is enforced at once; `GET /api/v1/openapi.json` describes them.
+//! is enforced at once; `POST /api/v1/consent-requests` asks a person for access and
+//! `GET /api/v1/consent-requests/{id}` tells how they answered; `GET /api/v1/openapi.json`
+//! describes them all.
 
 mod answer;
 mod check;
 mod check_batch;
+mod consent_request_wire;
+mod consent_requests;
 mod endpoints;
 mod error;
 pub mod handle_ids;
@@ -16,7 +20,10 @@ mod request;
 
 pub use answer::{CheckAnswer, Verdict};
 pub use check_batch::{CheckBatchAnswer, CheckBatchRequest};
-pub use endpoints::{CHECK_BATCH_PATH, CHECK_PATH, MAX_QUESTIONS, OPENAPI_PATH};
+pub use consent_request_wire::{ConsentRequestBody, ConsentRequestCreated, ConsentRequestState};
+pub use endpoints::{
+    CHECK_BATCH_PATH, CHECK_PATH, CONSENT_REQUEST_PATH, CONSENT_REQUESTS_PATH, MAX_QUESTIONS, OPENAPI_PATH,
+};
 pub use error::{ApiError, ApiErrorBody, ErrorCode};
 pub use keys::{KeyError, new_partner_key, rotate_key};
 pub use openapi::{document, router};

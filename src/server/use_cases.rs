@@ -6,4 +6,5 @@ pub mod admin;
 pub mod dashboard;
 pub mod export;
 pub mod history;
+pub mod requests;
 pub mod support;

@@ -175,6 +175,20 @@ impl Drop for TestDatabase {
     }
 }
 
+/// An empty database of a test's own (no tables), removed when it is dropped.
+pub struct EmptyDatabase {
+    pub url: String,
+    _database: TestDatabase,
+}
+
+pub async fn empty_database(engine: Engine) -> EmptyDatabase {
+    let (database, url) = TestDatabase::create(engine).await;
+    EmptyDatabase {
+        url,
+        _database: database,
+    }
+}
+
 /// How the tests start the app: a free port, the built site, and demo data if asked.
 pub fn serve_args(demo: bool) -> ServeArgs {
     ServeArgs {

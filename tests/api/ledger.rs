@@ -27,7 +27,7 @@ async fn every_revocation_is_one_ledger_event_per_grant(app: TestApp) {
 on_both_engines!(every_revocation_is_one_ledger_event_per_grant);
 
 /// Runs `who-can-see verify-ledger` against the test's database: (exit success, output).
-fn verify_ledger_command(app: &TestApp) -> (bool, String) {
+pub fn verify_ledger_command(app: &TestApp) -> (bool, String) {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_who-can-see"))
         .arg("verify-ledger")
         .env("DATABASE_URL", &app.database_url)

@@ -3,13 +3,21 @@
 use crate::helpers::TestApp;
 use crate::on_both_engines;
 use serde_json::Value;
-use who_can_see::server::partner_api::{CHECK_BATCH_PATH, CHECK_PATH, MAX_QUESTIONS, OPENAPI_PATH};
+use who_can_see::server::partner_api::{
+    CHECK_BATCH_PATH, CHECK_PATH, CONSENT_REQUEST_PATH, CONSENT_REQUESTS_PATH, MAX_QUESTIONS, OPENAPI_PATH,
+};
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
 /// Every partner API route the server mounts, as (method, path).
-fn mounted_partner_routes() -> [(&'static str, &'static str); 3] {
-    [("post", CHECK_PATH), ("post", CHECK_BATCH_PATH), ("get", OPENAPI_PATH)]
+fn mounted_partner_routes() -> [(&'static str, &'static str); 5] {
+    [
+        ("post", CHECK_PATH),
+        ("post", CHECK_BATCH_PATH),
+        ("post", CONSENT_REQUESTS_PATH),
+        ("get", CONSENT_REQUEST_PATH),
+        ("get", OPENAPI_PATH),
+    ]
 }
 
 async fn document(app: &TestApp) -> Value {
@@ -104,6 +112,10 @@ async fn every_mounted_partner_route_is_documented_with_its_schemas(app: TestApp
         "CheckBatchRequest",
         "CheckBatchAnswer",
         "ApiErrorBody",
+        "ConsentRequestBody",
+        "ConsentRequestCreated",
+        "ConsentRequestState",
+        "AuthorizationDetail",
     ] {
         assert!(schemas.get(name).is_some(), "schema {name}");
     }
@@ -119,6 +131,24 @@ async fn every_mounted_partner_route_is_documented_with_its_schemas(app: TestApp
         let error = &operation["responses"]["401"]["content"]["application/json"]["schema"]["$ref"];
         assert_eq!(error, "#/components/schemas/ApiErrorBody", "{path}");
     }
+    let ask = &document["paths"][CONSENT_REQUESTS_PATH]["post"];
+    assert_eq!(ask["security"][0]["partner_key"], serde_json::json!([]));
+    for status in ["201", "400", "401", "404", "409", "413", "429", "503"] {
+        assert!(ask["responses"].get(status).is_some(), "asking documents {status}");
+    }
+    assert_eq!(
+        ask["responses"]["429"]["headers"]["Retry-After"]["schema"]["type"],
+        "integer"
+    );
+    let read = &document["paths"][CONSENT_REQUEST_PATH]["get"];
+    for status in ["200", "401", "404", "503"] {
+        assert!(read["responses"].get(status).is_some(), "reading documents {status}");
+    }
+    assert_eq!(read["parameters"][0]["name"], "id");
+    assert_eq!(
+        schemas["ConsentRequestState"]["properties"]["status"]["enum"],
+        serde_json::json!(["pending", "approved", "refused", "expired"])
+    );
     let questions = &schemas["CheckBatchRequest"]["properties"]["questions"];
     assert_eq!(
         questions["maxItems"], MAX_QUESTIONS,

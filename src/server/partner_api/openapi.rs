@@ -3,6 +3,7 @@
 
 use super::check::{__path_check, check};
 use super::check_batch::{__path_check_batch, check_batch};
+use super::consent_requests::{__path_ask, __path_read, ask, read};
 use super::endpoints::{CHECK_BATCH_PATH, OPENAPI_PATH};
 use super::error::ApiErrorBody;
 use crate::server::http::body_limit::limit_for;
@@ -21,12 +22,12 @@ use utoipa_axum::routes;
 #[openapi(
     info(
         title = "Who Can See partner API",
-        description = "Ask whether a user has granted your company an access, now. Every decision is \
-                       recorded and shown to the user."
+        description = "Ask a person for access, and whether a user has granted your company an access, \
+                       now. Every request, answer and decision is recorded and shown to the user."
     ),
     modifiers(&BearerKey),
     components(schemas(ApiErrorBody)),
-    tags((name = "partner", description = "Access decisions for partners"))
+    tags((name = "partner", description = "Consent requests and access decisions for partners"))
 )]
 struct PartnerApiDoc;
 
@@ -65,6 +66,8 @@ fn partner_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(PartnerApiDoc::openapi())
         .routes(routes!(check))
         .routes((schemas, paths, batch))
+        .routes(routes!(ask))
+        .routes(routes!(read))
         .routes(routes!(openapi_json))
 }
 

@@ -1,5 +1,6 @@
 //! What every partner request goes through before its questions: the Bearer key, then a body
-//! within the route's limit that parses as JSON. Handlers take it as one extractor.
+//! within the route's limit that parses as JSON. Handlers take it as one extractor, or take
+//! `KeyedPartner` alone when the route reads no body.
 
 use super::ApiError;
 use crate::server::http::body_limit::limit_for;
@@ -7,7 +8,8 @@ use crate::server::state::AppState;
 use crate::server::storage::consent::catalog::CatalogEntry;
 use crate::server::storage::consent::key_cache::KeyDigest;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
@@ -33,6 +35,17 @@ impl<T: DeserializeOwned> FromRequest<AppState> for PartnerRequest<T> {
             })?;
         let body = serde_json::from_slice(&bytes).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
         Ok(PartnerRequest { partner, body })
+    }
+}
+
+/// The partner whose key a request without a body carries.
+pub struct KeyedPartner(pub Arc<CatalogEntry>);
+
+impl FromRequestParts<AppState> for KeyedPartner {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        authenticated_partner(state, &parts.headers).await.map(KeyedPartner)
     }
 }
 

@@ -11,6 +11,8 @@ pub mod history;
 pub mod key_cache;
 pub mod ledger;
 pub mod partner_checks;
+pub mod request_decisions;
+pub mod requests;
 pub mod revocation;
 pub mod sessions;
 pub mod support;

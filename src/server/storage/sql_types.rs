@@ -1,10 +1,12 @@
-//! How the domain's words are stored: an access ("read"), a grant's status ("withdrawn") and an
-//! admin's action ("retired") are TEXT columns in both engines. One `sqlx::Type` each, so rows decode straight into domain
-//! types and a word the domain does not know is a decode error naming the column.
+//! How the domain's words are stored: an access ("read"), a grant's status ("withdrawn"), an
+//! admin's action ("retired") and a consent request's status ("pending") are TEXT columns in
+//! both engines. One `sqlx::Type` each, so rows decode straight into domain types and a word
+//! the domain does not know is a decode error naming the column.
 
 use crate::domain::access::Access;
 use crate::domain::admin::AdminAction;
 use crate::domain::decision::GrantStatus;
+use crate::domain::request_status::RequestStatus;
 use sqlx::any::{AnyTypeInfo, AnyValueRef};
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
@@ -42,4 +44,7 @@ stored_as_text!(GrantStatus, GrantStatus::as_str, |text: &str| {
 });
 stored_as_text!(AdminAction, AdminAction::as_str, |text: &str| {
     AdminAction::parse(text).ok_or_else(|| format!("unknown admin action {text:?}").into())
+});
+stored_as_text!(RequestStatus, RequestStatus::as_str, |text: &str| {
+    RequestStatus::parse(text).ok_or_else(|| format!("unknown request status {text:?}").into())
 });

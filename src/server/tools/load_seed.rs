@@ -8,12 +8,12 @@ use crate::domain::ledger_hash::{GENESIS, NewEvent};
 use crate::server::auth::sign_in::hash_password;
 use crate::server::clock::{date_ms, now_ms};
 use crate::server::storage::consent::catalog::CatalogEntry;
+use crate::server::storage::consent::ledger::event_hash;
 use crate::server::storage::sql_lists::{self, AnyQuery};
 use crate::server::storage::{Engine, Store};
 use anyhow::Context;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sha2::{Digest, Sha256};
 use sqlx::any::AnyConnectOptions;
 use sqlx::{AnyConnection, ConnectOptions, Connection, Executor};
 use std::str::FromStr;
@@ -199,7 +199,7 @@ fn generate(kinds: &[GrantKind], from: u32, to: u32, ids: &mut NextIds, now: i64
             let grant_kind = &kinds[kind];
             let event = NewEvent {
                 user_id,
-                grant_id,
+                grant_id: Some(grant_id),
                 partner_id: grant_kind.partner_id,
                 category_id: grant_kind.category_id,
                 access: grant_kind.access.as_str(),
@@ -209,8 +209,9 @@ fn generate(kinds: &[GrantKind], from: u32, to: u32, ids: &mut NextIds, now: i64
                 purpose: (status == "granted").then_some(grant_kind.purpose.as_str()),
                 reason: None,
                 at,
+                request_id: None,
             };
-            let hash = hex::encode(Sha256::digest(event.canonical(&prev_hash).as_bytes()));
+            let hash = event_hash(&event, &prev_hash);
             batch.events.push(EventRow {
                 id: ids.event,
                 user_id,

@@ -73,6 +73,8 @@ pub struct ExportedEvent {
     pub actor: &'static str,
     pub purpose: Option<String>,
     pub reason: Option<String>,
+    /// The consent request (`cr_…`) the event records or answers.
+    pub request: Option<String>,
     pub prev_hash: String,
     pub hash: String,
 }
@@ -94,10 +96,12 @@ pub async fn export(store: &Store, user_id: i64) -> Result<Vec<ExportedEvent>, S
             actor: match ActorKind::parse(&row.actor_kind) {
                 Some(ActorKind::User) => "user",
                 Some(ActorKind::Support) => "support",
+                Some(ActorKind::Partner) => "partner",
                 _ => "system",
             },
             purpose: row.purpose,
             reason: row.reason,
+            request: row.request,
             prev_hash: row.prev_hash,
             hash: row.hash,
         })
@@ -118,7 +122,8 @@ pub fn to_csv(events: &[ExportedEvent]) -> String {
             value
         }
     }
-    let mut out = String::from("event_id,at,partner,category,access,status,actor,purpose,reason,prev_hash,hash\r\n");
+    let mut out =
+        String::from("event_id,at,partner,category,access,status,actor,purpose,reason,request,prev_hash,hash\r\n");
     for e in events {
         let cells = [
             e.event_id.to_string(),
@@ -130,6 +135,7 @@ pub fn to_csv(events: &[ExportedEvent]) -> String {
             e.actor.to_owned(),
             e.purpose.clone().unwrap_or_default(),
             e.reason.clone().unwrap_or_default(),
+            e.request.clone().unwrap_or_default(),
             e.prev_hash.clone(),
             e.hash.clone(),
         ];
@@ -155,6 +161,7 @@ mod tests {
             actor: "user",
             purpose: Some("Send \"songs\", and more".into()),
             reason: Some("=HYPERLINK(\"x\")".into()),
+            request: None,
             prev_hash: "a".into(),
             hash: "b".into(),
         };

@@ -19,7 +19,7 @@ pub enum Actor {
 }
 
 impl Actor {
-    fn kind(self) -> &'static str {
+    pub(in crate::server::storage) fn kind(self) -> &'static str {
         match self {
             Actor::User(_) => "user",
             Actor::Support(_) => "support",
@@ -27,7 +27,7 @@ impl Actor {
         }
     }
 
-    fn id(self) -> Option<i64> {
+    pub(in crate::server::storage) fn id(self) -> Option<i64> {
         match self {
             Actor::User(id) | Actor::Support(id) => Some(id),
             Actor::System => None,
@@ -106,7 +106,7 @@ impl ChangedGrant {
     pub(super) fn event<'a>(&'a self, user_id: i64, what: EventOf<'a>) -> NewEvent<'a> {
         NewEvent {
             user_id,
-            grant_id: self.grant_id,
+            grant_id: Some(self.grant_id),
             partner_id: self.partner_id,
             category_id: self.category_id,
             access: self.access.as_str(),
@@ -116,6 +116,7 @@ impl ChangedGrant {
             purpose: what.purpose,
             reason: what.reason,
             at: what.at,
+            request_id: None,
         }
     }
 }

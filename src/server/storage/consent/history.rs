@@ -9,7 +9,8 @@ use crate::server::storage::error::StoreResult;
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EventRow {
     pub id: i64,
-    pub grant_id: i64,
+    /// `None` for an event of a request that touched no grant (asked, refused).
+    pub grant_id: Option<i64>,
     pub at: i64,
     pub partner_slug: String,
     pub partner_name: String,
@@ -22,16 +23,18 @@ pub struct EventRow {
     pub actor_name: Option<String>,
     pub reason: Option<String>,
     pub purpose: Option<String>,
+    /// The public id (`cr_…`) of the consent request the event records or answers.
+    pub request: Option<String>,
     pub prev_hash: String,
     pub hash: String,
-    /// The id of the newest event of the same grant: this one, if nothing came after it.
-    pub latest_event_of_grant: i64,
+    /// The id of the newest event of the same grant (`None` without a grant).
+    pub latest_event_of_grant: Option<i64>,
 }
 
 impl EventRow {
-    /// Whether nothing happened to this grant after this event.
+    /// Whether this event is about a grant and nothing happened to that grant after it.
     pub fn is_latest_for_grant(&self) -> bool {
-        self.id == self.latest_event_of_grant
+        self.latest_event_of_grant == Some(self.id)
     }
 }
 
@@ -65,10 +68,11 @@ const COUNT_EVENTS: &str = concat!("SELECT COUNT(*) FROM consent_events e WHERE 
 const READ_EVENTS: &str = concat!(
     "SELECT e.id, e.grant_id, e.at, p.slug AS partner_slug, p.name AS partner_name, ",
     "c.slug AS category_slug, c.name AS category_name, e.access, e.status, e.actor_kind, ",
-    "a.display_name AS actor_name, e.reason, e.purpose, e.prev_hash, e.hash, ",
+    "a.display_name AS actor_name, e.reason, e.purpose, r.public_id AS request, e.prev_hash, e.hash, ",
     "(SELECT MAX(x.id) FROM consent_events x WHERE x.grant_id = e.grant_id) AS latest_event_of_grant ",
     "FROM consent_events e JOIN partners p ON p.id = e.partner_id JOIN categories c ON c.id = e.category_id ",
     "LEFT JOIN users a ON a.id = e.actor_id AND e.actor_kind = 'support' ",
+    "LEFT JOIN consent_requests r ON r.id = e.request_id ",
     "WHERE ",
     events_of_user!(),
     " ORDER BY e.id DESC LIMIT $4 OFFSET $5"

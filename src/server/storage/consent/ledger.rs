@@ -96,7 +96,8 @@ pub struct LedgerReport {
     pub broken: Option<BrokenLink>,
 }
 
-fn hash_of(event: &NewEvent<'_>, prev_hash: &str) -> String {
+/// The hash an event chained after `prev_hash` carries: SHA-256 of its canonical encoding, in hex.
+pub fn event_hash(event: &NewEvent<'_>, prev_hash: &str) -> String {
     hex::encode(Sha256::digest(event.canonical(prev_hash).as_bytes()))
 }
 
@@ -105,7 +106,7 @@ fn hash_of(event: &NewEvent<'_>, prev_hash: &str) -> String {
 struct StoredEvent {
     id: i64,
     user_id: i64,
-    grant_id: i64,
+    grant_id: Option<i64>,
     partner_id: i64,
     category_id: i64,
     access: String,
@@ -117,6 +118,7 @@ struct StoredEvent {
     at: i64,
     prev_hash: String,
     hash: String,
+    request_id: Option<i64>,
 }
 
 impl StoredEvent {
@@ -135,6 +137,7 @@ impl StoredEvent {
             purpose: self.purpose.as_deref(),
             reason: self.reason.as_deref(),
             at: self.at,
+            request_id: self.request_id,
         }
     }
 }
@@ -146,7 +149,7 @@ struct GrantStatusRow {
     status: GrantStatus,
 }
 
-/// A ledger event's grant and what the event did to it.
+/// A ledger event's grant and what the event did to it (only events that touched a grant).
 #[derive(sqlx::FromRow)]
 struct GrantEvent {
     grant_id: i64,
@@ -180,11 +183,11 @@ impl Store {
                 .fetch_optional(&mut **tx)
                 .await?;
         let prev_hash = last.unwrap_or_else(|| GENESIS.to_owned());
-        let hash = hash_of(event, &prev_hash);
+        let hash = event_hash(event, &prev_hash);
         sqlx::query(
             "INSERT INTO consent_events (user_id, grant_id, partner_id, category_id, access, status, \
-             actor_kind, actor_id, purpose, reason, at, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+             actor_kind, actor_id, purpose, reason, at, prev_hash, hash, request_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         )
         .bind(event.user_id)
         .bind(event.grant_id)
@@ -199,6 +202,7 @@ impl Store {
         .bind(event.at)
         .bind(&prev_hash)
         .bind(&hash)
+        .bind(event.request_id)
         .execute(&mut **tx)
         .await?;
         Ok(())
@@ -208,7 +212,7 @@ impl Store {
     pub async fn verify_ledger(&self) -> StoreResult<LedgerReport> {
         let rows: Vec<StoredEvent> = sqlx::query_as(
             "SELECT id, user_id, grant_id, partner_id, category_id, access, status, actor_kind, actor_id, \
-             purpose, reason, at, prev_hash, hash FROM consent_events ORDER BY user_id, id",
+             purpose, reason, at, prev_hash, hash, request_id FROM consent_events ORDER BY user_id, id",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -227,7 +231,7 @@ impl Store {
             }
             let problem = if row.prev_hash != expected_prev {
                 Some("its previous-hash does not match the event before it (an event was removed or reordered)")
-            } else if hash_of(&row.as_written(), &row.prev_hash) != row.hash {
+            } else if event_hash(&row.as_written(), &row.prev_hash) != row.hash {
                 Some("its contents do not match its hash (the event was edited)")
             } else {
                 None
@@ -247,9 +251,11 @@ impl Store {
 
     /// Replays the whole ledger: the status each grant must have, by grant id, sorted.
     pub async fn replay_ledger(&self) -> StoreResult<Vec<(i64, GrantStatus)>> {
-        let events: Vec<GrantEvent> = sqlx::query_as("SELECT grant_id, status FROM consent_events ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
+        // Events of a request that touched no grant (asked, refused) change no grant's state.
+        let events: Vec<GrantEvent> =
+            sqlx::query_as("SELECT grant_id, status FROM consent_events WHERE grant_id IS NOT NULL ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
         let mut states = std::collections::BTreeMap::new();
         for event in events {
             let state = match event.status.as_str() {
