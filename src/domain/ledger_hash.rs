@@ -32,45 +32,30 @@ impl NewEvent<'_> {
     /// An event without a request is encoded as version 1 was, so every chain written before
     /// requests existed still verifies; an event with one is version 2, which adds its id.
     pub fn canonical(&self, prev_hash: &str) -> String {
-        let Some(request_id) = self.request_id else {
-            return self.canonical_v1(prev_hash);
+        use serde_json::json;
+        let version = match self.request_id {
+            None => "who-can-see/ledger/v1",
+            Some(_) => "who-can-see/ledger/v2",
         };
-        serde_json::json!([
-            "who-can-see/ledger/v2",
-            self.user_id,
-            self.grant_id,
-            self.partner_id,
-            self.category_id,
-            self.access,
-            self.status,
-            self.actor_kind,
-            self.actor_id,
-            self.purpose,
-            self.reason,
-            self.at,
-            request_id,
-            prev_hash
-        ])
-        .to_string()
-    }
-
-    fn canonical_v1(&self, prev_hash: &str) -> String {
-        serde_json::json!([
-            "who-can-see/ledger/v1",
-            self.user_id,
-            self.grant_id,
-            self.partner_id,
-            self.category_id,
-            self.access,
-            self.status,
-            self.actor_kind,
-            self.actor_id,
-            self.purpose,
-            self.reason,
-            self.at,
-            prev_hash
-        ])
-        .to_string()
+        let mut fields = vec![
+            json!(version),
+            json!(self.user_id),
+            json!(self.grant_id),
+            json!(self.partner_id),
+            json!(self.category_id),
+            json!(self.access),
+            json!(self.status),
+            json!(self.actor_kind),
+            json!(self.actor_id),
+            json!(self.purpose),
+            json!(self.reason),
+            json!(self.at),
+        ];
+        if let Some(request_id) = self.request_id {
+            fields.push(json!(request_id));
+        }
+        fields.push(json!(prev_hash));
+        serde_json::Value::Array(fields).to_string()
     }
 }
 
