@@ -41,7 +41,17 @@ pub fn GrantCell(
     let usage = (!active.is_empty()).then(|| {
         let lines = cell
             .active()
-            .map(|grant| view! { <li>{grant.usage.clone()}</li> })
+            .map(|grant| {
+                // A grant given for a term says when it ends: "read until 6 Mar 2027".
+                let until = grant
+                    .until
+                    .as_ref()
+                    .map(|date| view! { <li class="until">{format!("{} until {date}", grant.access)}</li> });
+                view! {
+                    <li>{grant.usage.clone()}</li>
+                    {until}
+                }
+            })
             .collect_view();
         view! { <ul class="usage">{lines}</ul> }
     });

@@ -268,3 +268,30 @@ async fn two_instances_approving_one_request_at_once_one_wins(app: TestApp) {
     the_ledger_still_verifies(&app).await;
 }
 on_both_engines!(two_instances_approving_one_request_at_once_one_wins);
+
+async fn the_dashboard_says_until_when_an_approved_access_lasts(app: TestApp) {
+    let alice = app.user_id("alice").await;
+    let id = asked(&app, "yandex", &asking("alice", &[("contacts", &["read"])], None)).await;
+    requests::approve(&app.store, alice, &id, &[choice("contacts:read")], Term::Days(90))
+        .await
+        .unwrap();
+    let ends = who_can_see::server::clock::human_date(now_ms() + 90 * DAY_MS);
+    let cookie = app.sign_in(ALICE).await;
+    let page = app.page(&cookie, "/").await.text().await.unwrap();
+    assert!(
+        page.contains(&format!("read until {ends}")),
+        "the end date is on the dashboard"
+    );
+    // A grant given until taken back says no end date.
+    let id = asked(&app, "apple", &asking("alice", &[("posts", &["read"])], None)).await;
+    requests::approve(&app.store, alice, &id, &[choice("posts:read")], Term::UntilTakenBack)
+        .await
+        .unwrap();
+    let page = app.page(&cookie, "/").await.text().await.unwrap();
+    assert_eq!(
+        page.matches("class=\"until\"").count(),
+        1,
+        "only the grant with a term has an end"
+    );
+}
+on_both_engines!(the_dashboard_says_until_when_an_approved_access_lasts);

@@ -84,6 +84,7 @@ fn grant_view(grant: GrantRow, used: Option<&AccessUse>, now: i64) -> GrantView 
         purpose: grant.purpose,
         since: human_date(grant.granted_at),
         ended: (!active).then(|| format!("{} {}", status.ended_word(), human_date(ended_at))),
+        until: grant.expires_at.filter(|_| active).map(human_date),
         usage: usage_sentence(
             grant.access,
             used.map_or(0, |u| u.allowed_since),
