@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod error;
 pub mod history;
 pub mod page_request;
+pub mod requests;
 pub mod sessions;
 pub mod signed_in;
 pub mod support;

@@ -6,6 +6,7 @@ use crate::pages::admin_partners::AdminPartnersPage;
 use crate::pages::dashboard::Dashboard;
 use crate::pages::history::History;
 use crate::pages::not_found::NotFound;
+use crate::pages::requests::Requests;
 use crate::pages::sessions::Sessions;
 use crate::pages::sign_in::SignIn;
 use crate::pages::support_case::SupportCasePage;
@@ -47,6 +48,7 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("") view=Dashboard ssr=SsrMode::Async/>
                 <Route path=StaticSegment("history") view=History ssr=SsrMode::Async/>
                 <Route path=StaticSegment("activity") view=Activity ssr=SsrMode::Async/>
+                <Route path=StaticSegment("requests") view=Requests ssr=SsrMode::Async/>
                 <Route path=StaticSegment("support") view=SupportSearchPage ssr=SsrMode::Async/>
                 <Route
                     path=(StaticSegment("support"), StaticSegment("people"), ParamSegment("id"))

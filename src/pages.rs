@@ -6,6 +6,7 @@ pub mod admin_partners;
 pub mod dashboard;
 pub mod history;
 pub mod not_found;
+pub mod requests;
 pub mod sessions;
 pub mod sign_in;
 pub mod support_case;

@@ -16,5 +16,5 @@ pub async fn load_activity(days: Option<String>) -> Result<SignedIn<ActivityView
         crate::server::use_cases::activity::build(&app_state().store, user.id, window, crate::server::clock::now_ms())
             .await
             .map_err(|e| failed(e.into()))?;
-    Ok(SignedIn::new(&user, view))
+    SignedIn::new(&user, view).await.map_err(failed)
 }

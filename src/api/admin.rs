@@ -32,7 +32,7 @@ pub async fn load_partner_catalog() -> Result<SignedIn<PartnerCatalog>, AppError
     let catalog = crate::server::use_cases::admin::catalog(&app_state().store)
         .await
         .map_err(|e| failed(e.into()))?;
-    Ok(SignedIn::new(&admin, catalog))
+    SignedIn::new(&admin, catalog).await.map_err(failed)
 }
 
 /// Adds a partner without a key; `slug` is its short name in addresses and the API.
@@ -96,5 +96,5 @@ pub async fn new_partner_key(
         key: made.key,
         rotated: made.change == KeyChange::Rotated,
     };
-    Ok(SignedIn::new(&admin, shown))
+    SignedIn::from_store(&state.store, &admin, shown).await
 }

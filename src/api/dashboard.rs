@@ -22,7 +22,7 @@ pub async fn load_dashboard() -> Result<SignedIn<DashboardView>, AppError> {
     let view = crate::server::use_cases::dashboard::build(&app_state().store, user.id)
         .await
         .map_err(|e| failed(e.into()))?;
-    Ok(SignedIn::new(&user, view))
+    SignedIn::new(&user, view).await.map_err(failed)
 }
 
 /// Revokes a single grant (`grant`), or every active grant matching `partner`, `category`

@@ -36,5 +36,5 @@ pub async fn load_history(
     let history = crate::server::use_cases::history::page(&app_state().store, user.id, partner, category, page)
         .await
         .map_err(|e| failed(e.into()))?;
-    Ok(SignedIn::new(&user, history))
+    SignedIn::new(&user, history).await.map_err(failed)
 }

@@ -45,7 +45,7 @@ pub async fn load_sessions() -> Result<SignedIn<Vec<SessionView>>, AppError> {
             current,
         })
         .collect();
-    Ok(SignedIn::new(&session.user, views))
+    SignedIn::new(&session.user, views).await.map_err(failed)
 }
 
 /// Ends one of the signed-in person's own sessions.

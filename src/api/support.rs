@@ -44,7 +44,7 @@ pub async fn find_people(q: Option<String>, page: Option<String>) -> Result<Sign
     let found = crate::server::use_cases::support::search(&app_state().store, &query, page)
         .await
         .map_err(|e| failed(e.into()))?;
-    Ok(SignedIn::new(&agent, found))
+    SignedIn::new(&agent, found).await.map_err(failed)
 }
 
 #[server(endpoint = "support-case")]
@@ -55,7 +55,7 @@ pub async fn load_case(person: String) -> Result<SignedIn<SupportCase>, AppError
     let case = crate::server::use_cases::support::case(&app_state().store, agent.id, person)
         .await
         .map_err(|e| failed(staff_error(e)))?;
-    Ok(SignedIn::new(&agent, case))
+    SignedIn::new(&agent, case).await.map_err(failed)
 }
 
 /// Opens a person's data for this agent; the person will see it in their history.

@@ -1,5 +1,7 @@
-//! The top bar of signed-in pages: who is signed in, and signing out.
+//! The top bar of signed-in pages: who is signed in, requests waiting for an answer, and
+//! signing out.
 
+use crate::domain::request_view::REQUESTS_PAGE_PATH;
 use leptos::prelude::*;
 
 #[component]
@@ -12,7 +14,16 @@ pub fn SignedInHeader(
     /// Admins also get the partner catalog.
     #[prop(optional)]
     admin: bool,
+    /// Consent requests waiting for this person's answer; the header says so while any do.
+    requests: u64,
 ) -> impl IntoView {
+    let requests_link = (requests > 0).then(|| {
+        let words = match requests {
+            1 => "1 request".to_owned(),
+            n => format!("{n} requests"),
+        };
+        view! { <a class="requests-count" href=REQUESTS_PAGE_PATH>{words}</a> }
+    });
     view! {
         <header class="top-bar">
             <a class="brand" href="/">"Who Can See"</a>
@@ -23,6 +34,7 @@ pub fn SignedInHeader(
                 <a href="/sessions">"Sessions"</a>
                 {staff.then(|| view! { <a href="/support">"Support console"</a> })}
                 {admin.then(|| view! { <a href="/admin/partners">"Admin"</a> })}
+                {requests_link}
             </nav>
             <div class="account">
                 <span>"Signed in as " <strong>{name}</strong> " (" {email} ")"</span>

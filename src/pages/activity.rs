@@ -85,7 +85,7 @@ fn activity(page: SignedIn<ActivityView>) -> impl IntoView {
             .into_any()
     };
     view! {
-        <SignedInHeader name=page.name email=page.email staff=page.staff admin=page.admin/>
+        <SignedInHeader name=page.name email=page.email staff=page.staff admin=page.admin requests=page.requests/>
         <main id="main" class="page">
             <h1>"What partners did with your data"</h1>
             <p>

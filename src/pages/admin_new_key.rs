@@ -32,7 +32,7 @@ pub fn new_key_document(page: SignedIn<ShownKey>) -> impl IntoView {
         format!("{name} had no key before; this is its first.")
     };
     let body = view! {
-        <SignedInHeader name=page.name email=page.email staff=page.staff admin=page.admin/>
+        <SignedInHeader name=page.name email=page.email staff=page.staff admin=page.admin requests=page.requests/>
         <main id="main" class="page">
             <h1>{format!("New API key for {name}")}</h1>
             <p role="status">{before}</p>

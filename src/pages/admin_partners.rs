@@ -31,7 +31,7 @@ fn catalog(page: SignedIn<PartnerCatalog>) -> impl IntoView {
     let catalog = page.content;
     let partners = catalog.partners.into_iter().map(partner_entry).collect_view();
     view! {
-        <SignedInHeader name=page.name email=page.email staff=page.staff admin=page.admin/>
+        <SignedInHeader name=page.name email=page.email staff=page.staff admin=page.admin requests=page.requests/>
         <main id="main" class="page">
             <h1>"Partner catalog"</h1>
             <p>"Partners reach people's data only with their API key. Everything you change here is recorded with your name and the time."</p>

@@ -26,7 +26,7 @@ pub fn Dashboard() -> impl IntoView {
 
 fn signed_in(page: SignedIn<DashboardView>) -> impl IntoView {
     view! {
-        <SignedInHeader name=page.name email=page.email staff=page.staff admin=page.admin/>
+        <SignedInHeader name=page.name email=page.email staff=page.staff admin=page.admin requests=page.requests/>
         <main id="main" class="page">
             <h1>"Who can see your data"</h1>
             <FormProblem/>

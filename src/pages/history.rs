@@ -108,7 +108,7 @@ fn history(page: SignedIn<HistoryPage>) -> impl IntoView {
         .into_any()
     };
     view! {
-        <SignedInHeader name=page.name email=page.email staff=page.staff admin=page.admin/>
+        <SignedInHeader name=page.name email=page.email staff=page.staff admin=page.admin requests=page.requests/>
         <main id="main" class="page">
             <h1>"History of your permissions"</h1>
             <p>

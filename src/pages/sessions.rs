@@ -63,7 +63,7 @@ fn sessions(page: SignedIn<Vec<SessionView>>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <SignedInHeader name=page.name email=page.email staff=page.staff admin=page.admin/>
+        <SignedInHeader name=page.name email=page.email staff=page.staff admin=page.admin requests=page.requests/>
         <main id="main" class="page">
             <h1>"Your sessions"</h1>
             <p>"Every browser where you are signed in. End any you do not recognise."</p>

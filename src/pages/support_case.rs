@@ -37,7 +37,7 @@ fn show_case(page: SignedIn<SupportCase>) -> impl IntoView {
         open_form(&case.person).into_any()
     };
     view! {
-        <SignedInHeader name=page.name email=page.email staff=page.staff admin=page.admin/>
+        <SignedInHeader name=page.name email=page.email staff=page.staff admin=page.admin requests=page.requests/>
         <main id="main" class="page">
             <p><a href="/support">"Back to the search"</a></p>
             {body}

@@ -82,7 +82,7 @@ fn results(page: SignedIn<SupportSearch>) -> impl IntoView {
         .more
         .then(|| view! { <a href=page_link(&search, search.page + 1)>"Next page"</a> });
     view! {
-        <SignedInHeader name=page.name email=page.email staff=page.staff admin=page.admin/>
+        <SignedInHeader name=page.name email=page.email staff=page.staff admin=page.admin requests=page.requests/>
         <main id="main" class="page">
             <h1>"Support console"</h1>
             <p>

@@ -90,6 +90,12 @@ async fn every_route_gives_each_caller_exactly_what_it_may(app: TestApp) {
         assert_eq!(status, 200);
     }
     let alice_cookie = app.sign_in(ALICE).await;
+    let request = crate::consent_request_helpers::asked(
+        &app,
+        "yahoo",
+        &crate::consent_request_helpers::asking("alice", &[("posts", &["read"])], None),
+    )
+    .await;
     let alice_session: serde_json::Value =
         serde_json::from_str(&post(&app, Some(&alice_cookie), "/api/sessions", &[]).await.1).unwrap();
     let alice_session = alice_session["content"][0]["id"].as_str().unwrap().to_owned();
@@ -107,6 +113,7 @@ async fn every_route_gives_each_caller_exactly_what_it_may(app: TestApp) {
         page("/history", own),
         page("/activity", own),
         page("/sessions", own),
+        page("/requests", own),
         page("/history/export.json", own),
         page("/history/export.csv", own),
         page("/support", staff_page),
@@ -115,6 +122,7 @@ async fn every_route_gives_each_caller_exactly_what_it_may(app: TestApp) {
         call("/api/history", vec![], own_call),
         call("/api/activity", vec![], own_call),
         call("/api/sessions", vec![], own_call),
+        call("/api/requests", vec![], own_call),
         // Alice's grant and session, named by id: nobody else reaches them through the
         // person's own endpoints, not even support (support has its own, below).
         call("/api/revoke", vec![("grant", grant.to_string())], someone_elses),
@@ -124,6 +132,17 @@ async fn every_route_gives_each_caller_exactly_what_it_may(app: TestApp) {
             vec![("session", alice_session.clone())],
             someone_elses,
         ),
+        // Alice's request, named by id: only she answers it.
+        call(
+            "/api/approve-request",
+            vec![
+                ("request", request.clone()),
+                ("access[]", "posts:read".into()),
+                ("term", "forever".into()),
+            ],
+            someone_elses,
+        ),
+        call("/api/refuse-request", vec![("request", request.clone())], someone_elses),
         call("/api/support-search", vec![("q", "alice".into())], staff_call),
         call("/api/support-case", vec![("person", alice.to_string())], staff_call),
         // Staff accounts are never a case.

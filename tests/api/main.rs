@@ -29,6 +29,7 @@ mod partner_api;
 mod partner_batch;
 mod partner_keys;
 mod partner_openapi;
+mod requests_page;
 mod revocation;
 mod scale_out;
 mod serving_lock;
