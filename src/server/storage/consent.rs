@@ -12,6 +12,7 @@ pub mod key_cache;
 pub mod ledger;
 pub mod partner_checks;
 pub mod request_decisions;
+pub mod request_reads;
 pub mod requests;
 pub mod revocation;
 pub mod sessions;
