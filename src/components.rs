@@ -14,3 +14,4 @@ pub mod revoke_button;
 pub mod signed_in_header;
 pub mod signed_in_page;
 pub mod submit_button;
+pub mod support_requests;

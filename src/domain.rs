@@ -20,4 +20,5 @@ pub mod role;
 pub mod slug;
 pub mod support;
 pub mod throttle;
+pub mod unused;
 pub mod wording;

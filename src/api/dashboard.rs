@@ -19,7 +19,7 @@ pub struct DashboardChange {
 pub async fn load_dashboard() -> Result<SignedIn<DashboardView>, AppError> {
     use crate::api::context::{app_state, failed, signed_in_user};
     let user = signed_in_user().await.map_err(failed)?;
-    let view = crate::server::use_cases::dashboard::build(&app_state().store, user.id)
+    let view = crate::server::use_cases::dashboard::build(&app_state().store, user.id, app_state().settings.unused)
         .await
         .map_err(|e| failed(e.into()))?;
     SignedIn::new(&user, view).await.map_err(failed)
@@ -39,23 +39,37 @@ pub async fn revoke(
     let user = signed_in_user().await.map_err(failed)?;
     let scope = RevocationScope::parse(&grant, &partner, &category, &access)
         .map_err(|e| failed(AppError::BadInput(e.to_string())))?;
-    let change = crate::server::use_cases::dashboard::revoke(&app_state().store, user.id, &scope)
-        .await
-        .map_err(|e| failed(e.into()))?;
+    let change =
+        crate::server::use_cases::dashboard::revoke(&app_state().store, user.id, &scope, app_state().settings.unused)
+            .await
+            .map_err(|e| failed(e.into()))?;
     tell_after_redirect(&change.notice);
     Ok(change)
 }
 
 /// Gives grants the user took back again: one id, or several separated by commas (the notice's
 /// "Allow again" after a revocation). Each is a new ledger event; history is never edited.
+/// `term` is how long the access lasts now; without one (the notice's undo) each grant comes
+/// back as it was, with the end it had if that is still ahead.
 #[server(endpoint = "allow-again")]
-pub async fn allow_again(grant: Option<String>) -> Result<DashboardChange, AppError> {
+pub async fn allow_again(grant: Option<String>, term: Option<String>) -> Result<DashboardChange, AppError> {
     use crate::api::context::{app_state, failed, signed_in_user, tell_after_redirect};
+    use crate::domain::request_decision::Term;
     let user = signed_in_user().await.map_err(failed)?;
     let grant_ids = parse_grant_ids(grant.as_deref()).map_err(failed)?;
-    let change = crate::server::use_cases::dashboard::allow_again(&app_state().store, user.id, &grant_ids)
-        .await
-        .map_err(|e| failed(e.into()))?;
+    let term = term
+        .map(|raw| Term::parse(&raw).ok_or_else(|| AppError::BadInput("Choose how long the access lasts.".into())))
+        .transpose()
+        .map_err(failed)?;
+    let change = crate::server::use_cases::dashboard::allow_again(
+        &app_state().store,
+        user.id,
+        &grant_ids,
+        term,
+        app_state().settings.unused,
+    )
+    .await
+    .map_err(|e| failed(e.into()))?;
     tell_after_redirect(&change.notice);
     Ok(change)
 }

@@ -55,7 +55,7 @@ pub async fn refuse_request(request: String) -> Result<String, AppError> {
 /// An answer that cannot be taken, in the words the person reads. Another person's request is
 /// "no such request", exactly like one that does not exist.
 #[cfg(feature = "ssr")]
-fn decide_error(error: crate::server::storage::consent::request_decisions::DecideError) -> AppError {
+pub(crate) fn decide_error(error: crate::server::storage::consent::request_decisions::DecideError) -> AppError {
     use crate::domain::request_decision::DecisionProblem;
     use crate::server::storage::consent::request_decisions::DecideError;
     match error {

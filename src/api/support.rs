@@ -52,9 +52,10 @@ pub async fn load_case(person: String) -> Result<SignedIn<SupportCase>, AppError
     use crate::api::context::{app_state, failed, signed_in_staff};
     let agent = signed_in_staff().await.map_err(failed)?;
     let person = person_id(&person).map_err(failed)?;
-    let case = crate::server::use_cases::support::case(&app_state().store, agent.id, person)
-        .await
-        .map_err(|e| failed(staff_error(e)))?;
+    let case =
+        crate::server::use_cases::support::case(&app_state().store, agent.id, person, app_state().settings.unused)
+            .await
+            .map_err(|e| failed(staff_error(e)))?;
     SignedIn::new(&agent, case).await.map_err(failed)
 }
 
@@ -118,6 +119,22 @@ pub async fn support_revoke(
         crate::server::use_cases::support::revoke_for(store, agent.id, person, &scope, &reason, ticket.as_deref())
             .await
             .map_err(|e| failed(staff_error(e)))?;
+    tell_after_redirect(&notice);
+    Ok(notice)
+}
+
+/// Refuses one of a person's pending consent requests for them, with the reason they will read.
+/// There is no way for support to approve one.
+#[server(endpoint = "support-refuse-request")]
+pub async fn support_refuse_request(person: String, request: String, reason: String) -> Result<String, AppError> {
+    use crate::api::context::{app_state, failed, signed_in_staff, tell_after_redirect};
+    use crate::api::requests::decide_error;
+    let agent = signed_in_staff().await.map_err(failed)?;
+    let person = person_id(&person).map_err(failed)?;
+    let notice =
+        crate::server::use_cases::support::refuse_for(&app_state().store, agent.id, person, request.trim(), &reason)
+            .await
+            .map_err(|e| failed(decide_error(e)))?;
     tell_after_redirect(&notice);
     Ok(notice)
 }

@@ -47,14 +47,37 @@ pub fn GrantCell(
                     .until
                     .as_ref()
                     .map(|date| view! { <li class="until">{format!("{} until {date}", grant.access)}</li> });
+                let warning = grant
+                    .unused_warning
+                    .clone()
+                    .map(|warning| view! { <li class="expiry-warning">{warning}</li> });
                 view! {
                     <li>{grant.usage.clone()}</li>
                     {until}
+                    {warning}
                 }
             })
             .collect_view();
         view! { <ul class="usage">{lines}</ul> }
     });
+    // A right never used is worth taking back: the question comes with its own button.
+    let never_used = cell
+        .active()
+        .filter_map(|grant| grant.never_used.clone().map(|question| (grant, question)))
+        .map(|(grant, question)| {
+            view! {
+                <div class="never-used">
+                    <p>{question}</p>
+                    <RevokeButton
+                        action=actions.revoke
+                        target=RevokeTarget { grant: Some(grant.id), ..Default::default() }
+                        label="Take it back"
+                        context=format!(": the {} access of {} to your {noun}", grant.access, partner.name)
+                    />
+                </div>
+            }
+        })
+        .collect_view();
     let ended = cell
         .grants
         .iter()
@@ -106,6 +129,7 @@ pub fn GrantCell(
             <p class="sentence">{sentence}</p>
             {details}
             {usage}
+            {never_used}
             <ul class="ended">{ended}</ul>
             <div class="actions">{per_access} {whole_cell}</div>
         </td>

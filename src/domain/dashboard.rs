@@ -51,6 +51,12 @@ pub struct GrantView {
     pub until: Option<String>,
     /// How the partner used it: "read 42 times this week, last 2 hours ago".
     pub usage: String,
+    /// For an active grant not used this week that will expire unused before its own end:
+    /// "Expires on 6 Mar 2027 unless Netflix uses it".
+    pub unused_warning: Option<String>,
+    /// For an active grant never used: "Spotify has never deleted your messages. Take that
+    /// right back?"
+    pub never_used: Option<String>,
 }
 
 impl Cell {
@@ -120,6 +126,8 @@ mod tests {
             ended: None,
             until: None,
             usage: String::new(),
+            unused_warning: None,
+            never_used: None,
         }
     }
 

@@ -3,6 +3,7 @@
 use crate::domain::activity::ActivityView;
 use crate::domain::dashboard::DashboardView;
 use crate::domain::history::HistoryEntry;
+use crate::domain::request_view::PendingRequestView;
 use serde::{Deserialize, Serialize};
 
 pub const SEARCH_PAGE_SIZE: u32 = 20;
@@ -32,6 +33,8 @@ pub struct SupportCase {
     pub person: PersonSummary,
     pub opened: bool,
     pub dashboard: Option<DashboardView>,
+    /// Requests waiting for the person's answer, which support may refuse for them.
+    pub requests: Vec<PendingRequestView>,
     pub history: Vec<HistoryEntry>,
     pub activity: Option<ActivityView>,
 }

@@ -22,6 +22,21 @@ pub fn partner_lost_all(partner: &str, category_noun: &str) -> String {
     format!("{partner} can no longer reach your {category_noun}")
 }
 
+/// "Expires on 6 Mar 2027 unless Netflix uses it".
+pub fn expires_unless_used(partner: &str, date: &str) -> String {
+    format!("Expires on {date} unless {partner} uses it")
+}
+
+/// "Spotify has never deleted your messages. Take that right back?"
+pub fn never_used(partner: &str, access: Access, category_noun: &str) -> String {
+    let done = match access {
+        Access::Read => "read",
+        Access::Write => "written to",
+        Access::Delete => "deleted",
+    };
+    format!("{partner} has never {done} your {category_noun}. Take that right back?")
+}
+
 /// "9 partners can reach your data: 3 can read your messages."
 pub fn summary(partners_with_access: usize, partners_reading_messages: usize) -> String {
     if partners_with_access == 0 {
@@ -57,6 +72,18 @@ mod tests {
             "Netflix can read your messages"
         );
         assert_eq!(list_accesses(&[Read, Write, Delete], "or"), "read, write or delete");
+        assert_eq!(
+            never_used("Spotify", Delete, "messages"),
+            "Spotify has never deleted your messages. Take that right back?"
+        );
+        assert_eq!(
+            never_used("Spotify", Write, "messages"),
+            "Spotify has never written to your messages. Take that right back?"
+        );
+        assert_eq!(
+            expires_unless_used("Netflix", "6 Mar 2027"),
+            "Expires on 6 Mar 2027 unless Netflix uses it"
+        );
     }
 
     #[test]

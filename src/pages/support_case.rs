@@ -9,6 +9,7 @@ use crate::components::form_notice::FormNotice;
 use crate::components::form_problem::FormProblem;
 use crate::components::signed_in_header::SignedInHeader;
 use crate::components::signed_in_page::signed_in_page;
+use crate::components::support_requests::SupportRequests;
 use crate::domain::dashboard::DashboardView;
 use crate::domain::support::{PersonSummary, SupportCase};
 use leptos::prelude::*;
@@ -73,6 +74,10 @@ fn opened(case: &SupportCase) -> impl IntoView {
         .dashboard
         .as_ref()
         .map(|dashboard| grant_list(dashboard, person).into_any());
+    let requests = view! {
+        <SupportRequests person_id=person.id person_name=name.clone() requests=case.requests.clone()/>
+    }
+    .into_any();
     let history_rows = case
         .history
         .iter()
@@ -126,6 +131,7 @@ fn opened(case: &SupportCase) -> impl IntoView {
             <input id="ticket" name="ticket" maxlength="40"/>
             {grants}
         </form>
+        {requests}
         <section aria-labelledby="case-history">
             <h2 id="case-history">"History, as the person sees it"</h2>
             <DataTable caption="Latest consent events" columns=&["When", "What happened", "Who", "Reason"]>

@@ -4,6 +4,7 @@
 mod key_page;
 
 use crate::app::{App, shell};
+use crate::domain::unused::UnusedLimit;
 use crate::server::config::ServeArgs;
 use crate::server::http::body_limit::{BODY_LIMIT_BYTES, refuse_oversized_bodies};
 use crate::server::http::form_problems::vouch_for_form_problems;
@@ -64,6 +65,7 @@ impl Application {
             session_lifetime_ms: i64::from(args.session_hours) * 3_600_000,
             session_idle_ms: i64::from(args.session_idle_minutes) * 60_000,
             https: args.https,
+            unused: UnusedLimit::of_days(args.unused_days)?,
         };
         let recorder = Arc::new(DecisionRecorder::new(store.clone(), args.record_decisions));
         let state = AppState::new(Parts {
@@ -96,7 +98,11 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let sweeper = expiry_sweeper::spawn(self.state.store.clone(), self.expiry_sweep_every);
+        let sweeper = expiry_sweeper::spawn(
+            self.state.store.clone(),
+            self.expiry_sweep_every,
+            self.state.settings.unused,
+        );
         let warmer = cache_warmer::spawn(self.state.store.clone(), self.state.lookups.clone());
         let key_refresher = key_refresher::spawn(self.state.store.clone());
         // Small answers go out at once instead of waiting on Nagle's algorithm for more bytes.

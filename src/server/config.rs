@@ -61,6 +61,9 @@ pub struct ServeArgs {
     /// How often the app looks for grants whose time ran out, to record their expiry.
     #[arg(long, env = "WCS_EXPIRY_SWEEP_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
     pub expiry_sweep_seconds: u64,
+    /// An access its partner has not used for this many days expires ("unused for 90 days").
+    #[arg(long, env = "WCS_UNUSED_DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=3650), global = true)]
+    pub unused_days: u32,
     /// Record every partner check decision (the Activity page). Off only to measure its cost.
     #[arg(long, env = "WCS_RECORD_DECISIONS", default_value_t = true, action = ArgAction::Set, global = true)]
     pub record_decisions: bool,

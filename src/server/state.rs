@@ -1,5 +1,6 @@
 //! The one application state every handler and server function reaches.
 
+use crate::domain::unused::UnusedLimit;
 use crate::server::partner_api::lookup_cache::LookupCache;
 use crate::server::recording::DecisionRecorder;
 use crate::server::storage::Store;
@@ -28,6 +29,8 @@ pub struct Settings {
     /// Served over HTTPS (directly or behind a TLS-terminating proxy): the session cookie is
     /// `__Host-` prefixed and Secure, and every response carries Strict-Transport-Security.
     pub https: bool,
+    /// An access unused for this long expires.
+    pub unused: UnusedLimit,
 }
 
 #[cfg(test)]
@@ -38,6 +41,7 @@ impl Settings {
             session_lifetime_ms: 3_600_000,
             session_idle_ms: 60_000,
             https,
+            unused: UnusedLimit::default(),
         }
     }
 }

@@ -146,6 +146,7 @@ async fn approving_extends_a_held_access_and_gives_back_a_withdrawn_one(app: Tes
     )
     .await;
     let waiting = requests::pending_requests_of(&app.store, alice).await.unwrap();
+    let waiting: Vec<_> = waiting.into_iter().filter(|r| r.id == id).collect();
     assert_eq!(
         waiting[0].holding_sentences(),
         ["Spotify can already read your messages. It also asks to delete them."]
@@ -237,7 +238,8 @@ async fn two_instances_approving_one_request_at_once_one_wins(app: TestApp) {
         Engine::Postgres => Store::connect(&app.database_url).await.unwrap(),
         Engine::Sqlite => app.store.clone(),
     };
-    for partner in ["amazon", "apple", "yahoo", "nytimes", "rbc"] {
+    // (The New York Times has the demo's request to Alice pending.)
+    for partner in ["amazon", "apple", "yahoo", "bing", "rbc"] {
         let id = asked(
             &app,
             partner,

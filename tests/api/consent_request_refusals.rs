@@ -21,18 +21,18 @@ async fn refusals_are_on_the_record_with_who_refused_and_why(app: TestApp) {
         &asking("alice", &[("calendar", &["read", "write"])], None),
     )
     .await;
-    let not_open = requests::refuse_for(&app.store, agent, alice, &by_support, "Reported as spam").await;
+    let not_open = support::refuse_for(&app.store, agent, alice, &by_support, "Reported as spam").await;
     assert!(
         matches!(not_open, Err(DecideError::Problem(DecisionProblem::CaseNotOpen))),
         "{not_open:?}"
     );
     support::open(&app.store, agent, alice, Some("T-24")).await.unwrap();
-    let no_reason = requests::refuse_for(&app.store, agent, alice, &by_support, "  ").await;
+    let no_reason = support::refuse_for(&app.store, agent, alice, &by_support, "  ").await;
     assert!(
         matches!(no_reason, Err(DecideError::Problem(DecisionProblem::BadReason(_)))),
         "{no_reason:?}"
     );
-    let told = requests::refuse_for(&app.store, agent, alice, &by_support, "Reported as spam")
+    let told = support::refuse_for(&app.store, agent, alice, &by_support, "Reported as spam")
         .await
         .unwrap();
     assert!(told.contains("Alice Example will see it"), "{told}");

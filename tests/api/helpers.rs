@@ -198,6 +198,7 @@ pub fn serve_args(demo: bool) -> ServeArgs {
         session_hours: 12,
         session_idle_minutes: 30,
         expiry_sweep_seconds: 1,
+        unused_days: 90,
         record_decisions: true,
         bench_floor: false,
         https: false,

@@ -90,7 +90,7 @@ async fn history_filters_by_partner_and_category_and_pages(app: TestApp) {
             .await
             .unwrap();
         app.store
-            .allow_again(alice, grant, Actor::User(alice), 1_800_000_000_000 + i)
+            .allow_again(alice, grant, Actor::User(alice), None, 1_800_000_000_000 + i)
             .await
             .unwrap();
     }
@@ -118,8 +118,8 @@ async fn history_filters_by_partner_and_category_and_pages(app: TestApp) {
         .await
         .unwrap();
     assert!(
-        friends.contains("(5 in all)"),
-        "Bing, Amazon, The New York Times, and Yandex's grant and its expiry in 2017"
+        friends.contains("(6 in all)"),
+        "Bing, Amazon, The New York Times, Yandex's grant and its expiry in 2017, and the demo's request"
     );
     // A partner that no longer holds anything still appears in the history.
     app.revoke(&cookie, &[("partner", "yahoo")]).await;

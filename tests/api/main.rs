@@ -4,6 +4,7 @@
 mod access_control;
 mod activity;
 mod admin;
+mod allow_again_terms;
 mod back_after_sign_in;
 mod bench_floor;
 mod check_cache;
@@ -38,5 +39,7 @@ mod sign_in;
 mod simulate;
 mod static_files;
 mod support;
+mod support_requests;
 mod throttle;
+mod unused_access;
 mod web_security;

@@ -18,4 +18,5 @@ pub mod revocation;
 pub mod sessions;
 pub mod support;
 pub mod throttle;
+pub mod unused;
 pub mod users;

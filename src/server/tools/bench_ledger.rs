@@ -35,7 +35,9 @@ pub async fn bench_ledger(store: &Store, revocations: usize, concurrency: usize)
                     .await?;
                 latencies.push(begun.elapsed());
                 // Give it back (not timed) so the next revocation commits a real change.
-                store.allow_again(user, grant, Actor::User(user), now_ms()).await?;
+                store
+                    .allow_again(user, grant, Actor::User(user), None, now_ms())
+                    .await?;
             }
             Ok::<_, anyhow::Error>(latencies)
         }));

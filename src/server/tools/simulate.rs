@@ -3,7 +3,10 @@
 //! demo keys, at a modest, irregular rate. It keeps asking after a user takes access back, so the
 //! Activity page fills with allowed use and with refused attempts.
 
+mod asking;
+
 use crate::server::tools::demo::demo_key;
+use asking::{Asked, ask_consent};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::time::{Duration, Instant};
@@ -22,15 +25,19 @@ pub struct SimulateArgs {
     /// Handles of the users partners ask about (the demo users by default).
     #[arg(long, value_delimiter = ',', default_value = "alice,bob")]
     pub users: Vec<String>,
+    /// Seconds between consent requests on average (a partner asking a user for access); 0
+    /// sends none.
+    #[arg(long, default_value_t = 30.0)]
+    pub request_every: f64,
 }
 
 /// What partners ask, and how often relative to each other: the reported uses first, then
 /// one that ran out (Yandex's friends list, until 2017) and one never granted (Bing and messages).
+/// Spotify never deletes and Netflix never reads (as Netflix said in 2018), so the dashboard
+/// shows rights never used, and a warning that Netflix's expires unless it is used.
 const TRAFFIC: &[(&str, &str, &str, u32)] = &[
     ("spotify", "messages", "read", 10),
     ("spotify", "messages", "write", 5),
-    ("spotify", "messages", "delete", 1),
-    ("netflix", "messages", "read", 6),
     ("rbc", "messages", "read", 4),
     ("bing", "friends", "read", 8),
     ("amazon", "contacts", "read", 4),
@@ -116,10 +123,19 @@ async fn ask(client: &reqwest::Client, url: &str, user: &str, rng: &mut StdRng) 
     Some(tally)
 }
 
+/// When to send the next consent request: `every` seconds on average, never if 0.
+fn next_request_at(every: f64, rng: &mut StdRng) -> Option<Instant> {
+    (every > 0.0).then(|| {
+        let gap = -(1.0 - rng.r#gen::<f64>()).ln() * every;
+        Instant::now() + Duration::from_secs_f64(gap.min(every * 10.0))
+    })
+}
+
 /// Sends traffic for `args.seconds`, printing one line a second and a summary at the end.
 pub async fn simulate(args: &SimulateArgs) -> anyhow::Result<()> {
     anyhow::ensure!(!args.users.is_empty(), "Name at least one user with --users.");
     anyhow::ensure!(args.rate > 0.0, "--rate must be above 0.");
+    anyhow::ensure!(args.request_every >= 0.0, "--request-every must be 0 or more.");
     let url = format!("{}/api/v1/check", args.url.trim_end_matches('/'));
     let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build()?;
     let mut rng = StdRng::from_entropy();
@@ -127,12 +143,20 @@ pub async fn simulate(args: &SimulateArgs) -> anyhow::Result<()> {
     let stop_at = (args.seconds > 0).then(|| started + Duration::from_secs(args.seconds));
     let (mut second, mut this_second, mut total) = (1u64, Tally::default(), Tally::default());
     let mut last_answer = Instant::now();
+    let mut next_request = next_request_at(args.request_every, &mut rng);
     println!("simulate: partner traffic to {url}, about {} checks/s", args.rate);
     while stop_at.is_none_or(|end| Instant::now() < end) {
         // Exponential gaps: arrivals at random moments, `rate` a second on average.
         let gap = -(1.0 - rng.r#gen::<f64>()).ln() / args.rate;
         tokio::time::sleep(Duration::from_secs_f64(gap.min(5.0))).await;
         let user = &args.users[rng.gen_range(0..args.users.len())];
+        if next_request.is_some_and(|at| Instant::now() >= at) {
+            let asked = ask_consent(&client, args.url.trim_end_matches('/'), user, &mut rng).await;
+            if asked == Asked::Pending {
+                println!("simulate: a partner asked {user} for access (a new request to answer)");
+            }
+            next_request = next_request_at(args.request_every, &mut rng);
+        }
         match ask(&client, &url, user, &mut rng).await {
             Some(tally) => {
                 this_second.add(tally);

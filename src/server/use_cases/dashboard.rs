@@ -7,7 +7,9 @@ use crate::domain::access::Access;
 use crate::domain::activity::{WEEK_MS, usage_sentence};
 use crate::domain::dashboard::{CategoryColumn, Cell, DashboardView, GrantView, PartnerRow};
 use crate::domain::decision::{GrantStatus, effective_status};
+use crate::domain::request_decision::Term;
 use crate::domain::revocation::{RevocationScope, Revoked, revocation_notice};
+use crate::domain::unused::UnusedLimit;
 use crate::domain::wording;
 use crate::server::clock::{human_date, now_ms};
 use crate::server::storage::activity::AccessUse;
@@ -17,14 +19,20 @@ use crate::server::storage::consent::revocation::Revocation;
 use crate::server::storage::{Store, StoreError};
 use std::collections::HashMap;
 
-pub async fn build(store: &Store, user_id: i64) -> Result<DashboardView, StoreError> {
-    build_with(store, user_id, &store.catalog().await?).await
+pub async fn build(store: &Store, user_id: i64, unused: UnusedLimit) -> Result<DashboardView, StoreError> {
+    build_with(store, user_id, unused, &store.catalog().await?).await
 }
 
 /// The dashboard, named and ordered by the catalog this click has already read: partners by
 /// name, categories in their order.
-async fn build_with(store: &Store, user_id: i64, catalog: &Catalog) -> Result<DashboardView, StoreError> {
+async fn build_with(
+    store: &Store,
+    user_id: i64,
+    unused: UnusedLimit,
+    catalog: &Catalog,
+) -> Result<DashboardView, StoreError> {
     let now = now_ms();
+    let watched_since = store.use_watched_since().await?;
     let usage: HashMap<(i64, i64, Access), AccessUse> = store
         .access_use_of_user(user_id, now - WEEK_MS)
         .await?
@@ -45,7 +53,14 @@ async fn build_with(store: &Store, user_id: i64, catalog: &Catalog) -> Result<Da
                     continue;
                 };
                 let used = usage.get(&(grant.partner_id, grant.category_id, grant.access));
-                cells[index].grants.push(grant_view(grant, used, now));
+                let noun = catalog.categories[index].name.to_lowercase();
+                let unused_rule = UnusedRule {
+                    limit: unused,
+                    watched_since,
+                    partner_name: &partner.name,
+                    category_noun: &noun,
+                };
+                cells[index].grants.push(grant_view(grant, used, &unused_rule, now));
             }
             for cell in &mut cells {
                 cell.grants.sort_by_key(|g| g.access);
@@ -68,13 +83,29 @@ async fn build_with(store: &Store, user_id: i64, catalog: &Catalog) -> Result<Da
     Ok(DashboardView { categories, rows })
 }
 
+/// What a cell needs to say whether an access will expire unused, and in whose words.
+struct UnusedRule<'a> {
+    limit: UnusedLimit,
+    watched_since: i64,
+    partner_name: &'a str,
+    category_noun: &'a str,
+}
+
 /// One grant as its cell shows it, with how much its partner used it this week.
-fn grant_view(grant: GrantRow, used: Option<&AccessUse>, now: i64) -> GrantView {
+fn grant_view(grant: GrantRow, used: Option<&AccessUse>, unused: &UnusedRule, now: i64) -> GrantView {
     let status = effective_status(grant.status, grant.expires_at, now);
     let active = status == GrantStatus::Active;
-    // An expired grant ended when its time ran out, which may be before anyone noticed.
-    let ended_at = match status {
-        GrantStatus::Expired => grant.expires_at.unwrap_or(grant.changed_at),
+    let last_used = used.and_then(|u| u.last_allowed_at);
+    let used_this_week = used.is_some_and(|u| u.allowed_since > 0);
+    let deadline = unused.limit.deadline(grant.changed_at, last_used, unused.watched_since);
+    let unused_warning = (active && !used_this_week && grant.expires_at.is_none_or(|end| deadline < end))
+        .then(|| wording::expires_unless_used(unused.partner_name, &human_date(deadline)));
+    let never_used = (active && last_used.is_none())
+        .then(|| wording::never_used(unused.partner_name, grant.access, unused.category_noun));
+    // A grant whose term ran out before anyone recorded it ended at its term; every recorded
+    // end (an expiry by date or by disuse included) is its `changed_at`.
+    let ended_at = match (grant.status, status) {
+        (GrantStatus::Active, GrantStatus::Expired) => grant.expires_at.unwrap_or(grant.changed_at),
         _ => grant.changed_at,
     };
     GrantView {
@@ -85,32 +116,41 @@ fn grant_view(grant: GrantRow, used: Option<&AccessUse>, now: i64) -> GrantView 
         since: human_date(grant.granted_at),
         ended: (!active).then(|| format!("{} {}", status.ended_word(), human_date(ended_at))),
         until: grant.expires_at.filter(|_| active).map(human_date),
-        usage: usage_sentence(
-            grant.access,
-            used.map_or(0, |u| u.allowed_since),
-            used.and_then(|u| u.last_allowed_at),
-            now,
-        ),
+        usage: usage_sentence(grant.access, used.map_or(0, |u| u.allowed_since), last_used, now),
+        unused_warning,
+        never_used,
     }
 }
 
 /// Revokes for the user themselves: the notice, the grants taken back (for "Allow again")
 /// and the dashboard after it, all once the revocation is committed.
-pub async fn revoke(store: &Store, user_id: i64, scope: &RevocationScope) -> Result<DashboardChange, StoreError> {
+pub async fn revoke(
+    store: &Store,
+    user_id: i64,
+    scope: &RevocationScope,
+    unused: UnusedLimit,
+) -> Result<DashboardChange, StoreError> {
     let Revocation { revoked, catalog } = store.revoke(user_id, scope, Actor::User(user_id), now_ms()).await?;
     Ok(DashboardChange {
         notice: revocation_notice(scope, &named(&catalog, &revoked), "your"),
-        view: build_with(store, user_id, &catalog).await?,
+        view: build_with(store, user_id, unused, &catalog).await?,
         undo: revoked.iter().map(|r| r.grant_id).collect(),
     })
 }
 
 /// Gives taken-back grants again: the notice and the dashboard after it.
-pub async fn allow_again(store: &Store, user_id: i64, grant_ids: &[i64]) -> Result<DashboardChange, StoreError> {
+/// `term` is how long they last now; `None` gives each back as it was.
+pub async fn allow_again(
+    store: &Store,
+    user_id: i64,
+    grant_ids: &[i64],
+    term: Option<Term>,
+    unused: UnusedLimit,
+) -> Result<DashboardChange, StoreError> {
     let mut given = Vec::new();
     for grant_id in grant_ids {
         if let AllowedAgain::Granted(grant) = store
-            .allow_again(user_id, *grant_id, Actor::User(user_id), now_ms())
+            .allow_again(user_id, *grant_id, Actor::User(user_id), term, now_ms())
             .await?
         {
             given.push(grant);
@@ -127,7 +167,7 @@ pub async fn allow_again(store: &Store, user_id: i64, grant_ids: &[i64]) -> Resu
     };
     Ok(DashboardChange {
         notice,
-        view: build_with(store, user_id, &catalog).await?,
+        view: build_with(store, user_id, unused, &catalog).await?,
         undo: Vec::new(),
     })
 }

@@ -1,18 +1,16 @@
 //! The Requests page's work: what waits for the person's answer (and what the partner already
-//! holds), and the answers: approve all or part for a term, refuse, and support refusing for a
-//! person with a reason. Support can never approve. Each answer is one transaction.
+//! holds), and the answers: approve all or part for a term, or refuse. Each answer is one
+//! transaction. (Support refusing for a person is in `support`; support can never approve.)
 
 use crate::domain::decision::{GrantStatus, effective_status};
-use crate::domain::request_decision::{AccessChoice, DecisionProblem, Term};
+use crate::domain::request_decision::{AccessChoice, Term};
 use crate::domain::request_view::{AskedAccessView, PendingRequestView, approved_notice, refused_notice};
-use crate::domain::role::parse_reason;
 use crate::domain::slug::Slug;
 use crate::server::clock::{human_date, now_ms};
 use crate::server::storage::consent::grants::Actor;
 use crate::server::storage::consent::request_decisions::DecideError;
 use crate::server::storage::consent::requests::StoredRequest;
 use crate::server::storage::{Store, StoreError};
-use crate::server::use_cases::support;
 
 /// The person's requests that wait for an answer, oldest first, each access marked when the
 /// partner already holds it.
@@ -97,29 +95,4 @@ pub async fn refuse(store: &Store, user_id: i64, request_id: &str) -> Result<Str
         .await?;
     tracing::info!(user_id, request_id, "a consent request was refused");
     Ok(refused_notice(&refused.partner_name, &refused.accesses))
-}
-
-/// Support refuses a request for a person, with the reason the person will read. Only for a
-/// case the agent has opened (recorded); support has no way to approve.
-pub async fn refuse_for(
-    store: &Store,
-    agent_id: i64,
-    user_id: i64,
-    request_id: &str,
-    reason: &str,
-) -> Result<String, DecideError> {
-    let reason = parse_reason(reason).map_err(DecisionProblem::BadReason)?;
-    let person = store.person(user_id).await?.ok_or(StoreError::NotFound("person"))?;
-    if !support::is_open(store, agent_id, user_id).await? {
-        return Err(DecisionProblem::CaseNotOpen.into());
-    }
-    let refused = store
-        .refuse_request(user_id, request_id, Actor::Support(agent_id), Some(&reason), now_ms())
-        .await?;
-    tracing::info!(agent_id, user_id, request_id, reason = ?reason, "support refused a consent request for a person");
-    let name = person.display_name;
-    Ok(format!(
-        "Refused {}'s request for {name}. {name} will see it in their history, with your reason.",
-        refused.partner_name
-    ))
 }

@@ -1,15 +1,20 @@
 //! The support console's work: find people, open a person's data (recorded, and shown to the
-//! person), and revoke for them with a reason. Support never grants.
+//! person), and revoke for them or refuse a request for them, with a reason. Support never
+//! grants and never approves.
 
 use crate::domain::activity::Window;
+use crate::domain::request_decision::DecisionProblem;
 use crate::domain::revocation::{RevocationScope, revocation_notice};
+use crate::domain::role::parse_reason;
 use crate::domain::support::{OPENED_FOR_MS, PersonSummary, SEARCH_PAGE_SIZE, SupportCase, SupportSearch};
+use crate::domain::unused::UnusedLimit;
 use crate::server::clock::now_ms;
 use crate::server::storage::consent::grants::Actor;
+use crate::server::storage::consent::request_decisions::DecideError;
 use crate::server::storage::consent::revocation::Revocation;
 use crate::server::storage::consent::support::FoundPerson;
 use crate::server::storage::{Store, StoreError};
-use crate::server::{use_cases::activity, use_cases::dashboard, use_cases::history};
+use crate::server::{use_cases::activity, use_cases::dashboard, use_cases::history, use_cases::requests};
 
 fn summary(person: FoundPerson) -> PersonSummary {
     PersonSummary {
@@ -70,7 +75,7 @@ async fn opened_recently(store: &Store, agent_id: i64, user_id: i64) -> Result<b
 }
 
 /// The case, with data only while the agent's latest opening is recent.
-pub async fn case(store: &Store, agent_id: i64, user_id: i64) -> Result<SupportCase, StoreError> {
+pub async fn case(store: &Store, agent_id: i64, user_id: i64, unused: UnusedLimit) -> Result<SupportCase, StoreError> {
     let found = person(store, user_id).await?;
     let now = now_ms();
     if !opened_recently(store, agent_id, user_id).await? {
@@ -78,6 +83,7 @@ pub async fn case(store: &Store, agent_id: i64, user_id: i64) -> Result<SupportC
             person: summary(found),
             opened: false,
             dashboard: None,
+            requests: Vec::new(),
             history: Vec::new(),
             activity: None,
         });
@@ -85,7 +91,8 @@ pub async fn case(store: &Store, agent_id: i64, user_id: i64) -> Result<SupportC
     Ok(SupportCase {
         person: summary(found),
         opened: true,
-        dashboard: Some(dashboard::build(store, user_id).await?),
+        dashboard: Some(dashboard::build(store, user_id, unused).await?),
+        requests: requests::pending_requests_of(store, user_id).await?,
         history: history::page(store, user_id, None, None, 1).await?.entries,
         activity: Some(activity::build(store, user_id, Window::Week, now).await?),
     })
@@ -111,4 +118,29 @@ pub async fn revoke_for(
     tracing::info!(agent_id, user_id, revoked = revoked.len(), reason = ?reason, "support revoked for a person");
     let named = dashboard::named(&catalog, &revoked);
     Ok(revocation_notice(scope, &named, &format!("{}'s", person.display_name)))
+}
+
+/// Support refuses a request for a person, with the reason the person will read. Only for a
+/// case the agent has opened (recorded); support has no way to approve.
+pub async fn refuse_for(
+    store: &Store,
+    agent_id: i64,
+    user_id: i64,
+    request_id: &str,
+    reason: &str,
+) -> Result<String, DecideError> {
+    let reason = parse_reason(reason).map_err(DecisionProblem::BadReason)?;
+    let person = person(store, user_id).await?;
+    if !is_open(store, agent_id, user_id).await? {
+        return Err(DecisionProblem::CaseNotOpen.into());
+    }
+    let refused = store
+        .refuse_request(user_id, request_id, Actor::Support(agent_id), Some(&reason), now_ms())
+        .await?;
+    tracing::info!(agent_id, user_id, request_id, reason = ?reason, "support refused a consent request for a person");
+    let name = person.display_name;
+    Ok(format!(
+        "Refused {}'s request for {name}. {name} will see it in their history, with your reason.",
+        refused.partner_name
+    ))
 }

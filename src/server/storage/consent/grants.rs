@@ -5,6 +5,7 @@
 use super::ledger::NewEvent;
 use crate::domain::access::Access;
 use crate::domain::decision::GrantStatus;
+use crate::domain::request_decision::Term;
 use crate::server::storage::Store;
 use crate::server::storage::error::{StoreError, StoreResult};
 
@@ -121,6 +122,19 @@ impl ChangedGrant {
     }
 }
 
+/// Gives back a grant taken back, ending `$1` (NULL: until taken back again).
+const GIVE_BACK_FOR_TERM: &str = "UPDATE grants SET status = 'active', granted_at = $2, changed_at = $2, expires_at = $1 \
+     WHERE id = $3 AND user_id = $4 AND status <> 'active' \
+     AND partner_id IN (SELECT id FROM partners WHERE retired_at IS NULL) \
+     RETURNING id AS grant_id, partner_id, category_id, access, purpose";
+
+/// Gives back a grant taken back with the end it had, if that is after `$1` (now).
+const GIVE_BACK_AS_BEFORE: &str = "UPDATE grants SET status = 'active', granted_at = $2, changed_at = $2, \
+     expires_at = CASE WHEN expires_at > $1 THEN expires_at ELSE NULL END \
+     WHERE id = $3 AND user_id = $4 AND status <> 'active' \
+     AND partner_id IN (SELECT id FROM partners WHERE retired_at IS NULL) \
+     RETURNING id AS grant_id, partner_id, category_id, access, purpose";
+
 impl Store {
     /// Gives a grant and records it in the ledger, in one transaction.
     pub async fn give_grant(&self, grant: &NewGrant<'_>, actor: Actor) -> StoreResult<i64> {
@@ -166,23 +180,29 @@ impl Store {
         .await?)
     }
 
-    /// Gives a taken-back grant again, as a new ledger event; history is never edited.
-    /// Returns `AlreadyActive` if the grant was already active (nothing written).
-    pub async fn allow_again(&self, user_id: i64, grant_id: i64, actor: Actor, now: i64) -> StoreResult<AllowedAgain> {
+    /// Gives a taken-back grant again, as a new ledger event; history is never edited. It lasts
+    /// for `term` from `now`, or, without one (an undo), ends when it ended before if that is
+    /// still ahead. Returns `AlreadyActive` if the grant was already active (nothing written).
+    pub async fn allow_again(
+        &self,
+        user_id: i64,
+        grant_id: i64,
+        actor: Actor,
+        term: Option<Term>,
+        now: i64,
+    ) -> StoreResult<AllowedAgain> {
         let mut tx = self.begin_ledger_write(user_id).await?;
         Store::record_due_expiries(&mut tx, user_id, now).await?;
-        // Given again by the user's own click, the grant has no end date until they set one.
-        let changed: Option<GivenBack> = sqlx::query_as(
-            "UPDATE grants SET status = 'active', granted_at = $1, changed_at = $1, expires_at = NULL \
-             WHERE id = $2 AND user_id = $3 AND status <> 'active' \
-             AND partner_id IN (SELECT id FROM partners WHERE retired_at IS NULL) \
-             RETURNING id AS grant_id, partner_id, category_id, access, purpose",
-        )
-        .bind(now)
-        .bind(grant_id)
-        .bind(user_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let query = match term {
+            Some(term) => sqlx::query_as(GIVE_BACK_FOR_TERM).bind(term.ends_at(now)),
+            None => sqlx::query_as(GIVE_BACK_AS_BEFORE).bind(now),
+        };
+        let changed: Option<GivenBack> = query
+            .bind(now)
+            .bind(grant_id)
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
         let Some(GivenBack { grant, purpose }) = changed else {
             // Nothing changed: not this user's grant, a retired partner's, or already active.
             let partner: Option<PartnerOfGrant> = sqlx::query_as(

@@ -78,6 +78,15 @@ impl Store {
         Ok(requests)
     }
 
+    /// Whether any partner ever asked `user_id` for anything (the demo asks Alice once).
+    pub async fn was_ever_asked(&self, user_id: i64) -> StoreResult<bool> {
+        let asked: Option<i64> = sqlx::query_scalar("SELECT id FROM consent_requests WHERE user_id = $1 LIMIT 1")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(asked.is_some())
+    }
+
     /// How many of `user_id`'s requests wait for an answer at `now`.
     pub async fn count_pending_requests(&self, user_id: i64, now: i64) -> StoreResult<i64> {
         Ok(sqlx::query_scalar(
