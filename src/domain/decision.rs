@@ -60,6 +60,12 @@ pub enum DenyReason {
     Withdrawn,
     Revoked,
     Expired,
+    /// Asked through a friend (`via`): the two are not friends, or no longer.
+    NotAFriend,
+    /// Asked through a friend: the friend does not let this partner read what would show it.
+    FriendDidNotGrant,
+    /// Asked through a friend: the person said no to being seen through friends.
+    RefusedByPerson,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

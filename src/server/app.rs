@@ -12,7 +12,9 @@ use crate::server::http::security_headers::{add_security_headers, refuse_cross_s
 use crate::server::recording::DecisionRecorder;
 use crate::server::state::{AppState, Parts, Settings};
 use crate::server::storage::Store;
+use crate::server::storage::consent::key_cache::KeyDigest;
 use crate::server::storage::serving_lock::{ServingLock, lock_for_serving};
+use crate::server::tools::demo::demo_key;
 use crate::server::{
     auth::sign_in, http::static_files, jobs::cache_warmer, jobs::expiry_sweeper, jobs::key_refresher, partner_api,
     tools::bench_floor, tools::demo, use_cases::export,
@@ -66,6 +68,7 @@ impl Application {
             session_idle_ms: i64::from(args.session_idle_minutes) * 60_000,
             https: args.https,
             unused: UnusedLimit::of_days(args.unused_days)?,
+            platform_key: platform_key(&args),
         };
         let recorder = Arc::new(DecisionRecorder::new(store.clone(), args.record_decisions));
         let state = AppState::new(Parts {
@@ -124,6 +127,15 @@ impl Application {
         // What was counted in the last second is written before the process ends.
         self.state.recorder.stop().await;
         served
+    }
+}
+
+/// The platform key's digest: the one configured, else in a demo the demo's.
+fn platform_key(args: &ServeArgs) -> Option<KeyDigest> {
+    match (&args.platform_key, args.demo) {
+        (Some(key), _) if !key.trim().is_empty() => Some(KeyDigest::of_key(key.trim())),
+        (_, true) => Some(KeyDigest::of_key(&demo_key("platform"))),
+        _ => None,
     }
 }
 

@@ -64,6 +64,10 @@ pub struct ServeArgs {
     /// An access its partner has not used for this many days expires ("unused for 90 days").
     #[arg(long, env = "WCS_UNUSED_DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=3650), global = true)]
     pub unused_days: u32,
+    /// The platform's key for its friendships API (not a partner key). Unset: with `--demo`,
+    /// `demo-key-platform`; otherwise the friendships API refuses every request.
+    #[arg(long, env = "WCS_PLATFORM_KEY", hide_env_values = true, global = true)]
+    pub platform_key: Option<String>,
     /// Record every partner check decision (the Activity page). Off only to measure its cost.
     #[arg(long, env = "WCS_RECORD_DECISIONS", default_value_t = true, action = ArgAction::Set, global = true)]
     pub record_decisions: bool,

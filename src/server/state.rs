@@ -4,6 +4,7 @@ use crate::domain::unused::UnusedLimit;
 use crate::server::partner_api::lookup_cache::LookupCache;
 use crate::server::recording::DecisionRecorder;
 use crate::server::storage::Store;
+use crate::server::storage::consent::key_cache::KeyDigest;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -31,6 +32,8 @@ pub struct Settings {
     pub https: bool,
     /// An access unused for this long expires.
     pub unused: UnusedLimit,
+    /// The digest of the platform's key for the friendships API; `None` refuses every call.
+    pub platform_key: Option<KeyDigest>,
 }
 
 #[cfg(test)]
@@ -42,6 +45,7 @@ impl Settings {
             session_idle_ms: 60_000,
             https,
             unused: UnusedLimit::default(),
+            platform_key: None,
         }
     }
 }

@@ -199,6 +199,7 @@ pub fn serve_args(demo: bool) -> ServeArgs {
         session_idle_minutes: 30,
         expiry_sweep_seconds: 1,
         unused_days: 90,
+        platform_key: None,
         record_decisions: true,
         bench_floor: false,
         https: false,

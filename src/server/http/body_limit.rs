@@ -1,7 +1,7 @@
 //! Refuses request bodies over the limit before any handler or server function reads them,
 //! with an answer in the caller's language: JSON for the partner API, a short page otherwise.
 
-use crate::server::partner_api::{ApiError, CHECK_BATCH_PATH};
+use crate::server::partner_api::{ApiError, CHECK_BATCH_PATH, FRIENDS_PATH};
 use axum::body::{Body, HttpBody};
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
@@ -14,7 +14,8 @@ pub const BODY_LIMIT_BYTES: usize = 16 * 1024;
 
 /// The only routes that may send more than `BODY_LIMIT_BYTES`, each with its own limit.
 /// A full batch of partner questions needs about 150 KiB.
-const LARGER_LIMITS: &[(&str, usize)] = &[(CHECK_BATCH_PATH, 256 * 1024)];
+/// A list of 5000 friends needs about 100 KiB.
+const LARGER_LIMITS: &[(&str, usize)] = &[(CHECK_BATCH_PATH, 256 * 1024), (FRIENDS_PATH, 192 * 1024)];
 
 /// The body limit of requests to `path`.
 pub fn limit_for(path: &str) -> usize {

@@ -36,16 +36,25 @@ pub struct CheckAnswer {
 }
 
 /// Every reason a partner can be told.
-const DENY_REASONS: [DenyReason; 4] = [
+const DENY_REASONS: [DenyReason; 7] = [
     DenyReason::NeverGranted,
     DenyReason::Withdrawn,
     DenyReason::Revoked,
     DenyReason::Expired,
+    DenyReason::NotAFriend,
+    DenyReason::FriendDidNotGrant,
+    DenyReason::RefusedByPerson,
 ];
 
 /// Stops compiling when a reason is added, so that `DENY_REASONS` gets it too.
 const _: fn(DenyReason) = |reason| match reason {
-    DenyReason::NeverGranted | DenyReason::Withdrawn | DenyReason::Revoked | DenyReason::Expired => {}
+    DenyReason::NeverGranted
+    | DenyReason::Withdrawn
+    | DenyReason::Revoked
+    | DenyReason::Expired
+    | DenyReason::NotAFriend
+    | DenyReason::FriendDidNotGrant
+    | DenyReason::RefusedByPerson => {}
 };
 
 /// `DenyReason` lives in the domain, which knows nothing of OpenAPI: its schema is made here,
@@ -78,6 +87,13 @@ pub fn answer(decision: Decision) -> CheckAnswer {
                     Cow::Owned(format!("Denied: support staff revoked this access at {t}."))
                 }
                 (DenyReason::Expired, Some(t)) => Cow::Owned(format!("Denied: this access expired at {t}.")),
+                (DenyReason::NotAFriend, _) => Cow::Borrowed("Denied: these two people are not friends."),
+                (DenyReason::FriendDidNotGrant, _) => {
+                    Cow::Borrowed("Denied: the friend has not let you read what would show this.")
+                }
+                (DenyReason::RefusedByPerson, _) => {
+                    Cow::Borrowed("Denied: the person does not let you see them through their friends.")
+                }
                 (_, None) => Cow::Borrowed("Denied."),
             };
             CheckAnswer {

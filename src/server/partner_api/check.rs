@@ -2,7 +2,8 @@
 
 use super::answer::{CheckAnswer, CheckResponse};
 use super::endpoints::CHECK_PATH;
-use super::error::{ApiError, PartnerErrors};
+use super::error::ApiError;
+use super::error_docs::PartnerErrors;
 use super::questions::{CheckRequest, answer_all};
 use super::request::PartnerRequest;
 use crate::server::state::AppState;

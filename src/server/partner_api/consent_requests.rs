@@ -4,7 +4,8 @@
 
 use super::consent_request_wire::{ConsentRequestBody, ConsentRequestCreated, ConsentRequestState};
 use super::endpoints::{CONSENT_REQUEST_PATH, CONSENT_REQUESTS_PATH};
-use super::error::{ApiError, AskErrors, ReadRequestErrors};
+use super::error::ApiError;
+use super::error_docs::{AskErrors, ReadRequestErrors};
 use super::request::{KeyedPartner, PartnerRequest};
 use crate::domain::consent_request::{AskedAccess, RequestError};
 use crate::domain::request_status::RequestStatus;

@@ -7,6 +7,11 @@ pub const CHECK_BATCH_PATH: &str = "/api/v1/check-batch";
 pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
 pub const CONSENT_REQUESTS_PATH: &str = "/api/v1/consent-requests";
 pub const CONSENT_REQUEST_PATH: &str = "/api/v1/consent-requests/{id}";
+/// The platform's friendships API (the platform key, never a partner's).
+pub const FRIENDS_PATH: &str = "/api/v1/platform/friends";
+pub const FRIENDS_OF_PATH: &str = "/api/v1/platform/friends/{person}";
+pub const FRIENDSHIPS_PATH: &str = "/api/v1/platform/friendships";
+pub const FRIENDSHIP_PATH: &str = "/api/v1/platform/friendships/{person}/{friend}";
 
 /// The most questions one batch may ask.
 pub const MAX_QUESTIONS: usize = 1000;

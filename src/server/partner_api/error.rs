@@ -1,7 +1,6 @@
-//! Every way a partner's request can fail: one error type for the partner API boundary, each
-//! answered with its status and a JSON body that never shows an internal cause, and the same
-//! answers as the OpenAPI document lists them for each route (`PartnerErrors` for the checks,
-//! `AskErrors` and `ReadRequestErrors` for consent requests).
+//! Every way a partner's (or the platform's) request can fail: one error type for the API
+//! boundary, each answered with its status and a JSON body that never shows an internal cause.
+//! How the OpenAPI document lists them per route: `error_docs`.
 
 use super::endpoints::MAX_QUESTIONS;
 use crate::server::error::log_store_error;
@@ -10,10 +9,7 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use std::collections::BTreeMap;
-use utoipa::openapi::header::HeaderBuilder;
-use utoipa::openapi::{ContentBuilder, Object, RefOr, ResponseBuilder, Type};
-use utoipa::{IntoResponses, ToSchema};
+use utoipa::ToSchema;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -39,6 +35,14 @@ pub enum ApiError {
     UnknownCategory(String),
     #[error("There is no user called \u{201c}{0}\u{201d}.")]
     UnknownUser(String),
+    /// A question through a friend that cannot be asked: why.
+    #[error("{0}")]
+    InvalidVia(String),
+    /// A friendship the platform may not state: why.
+    #[error("{0}")]
+    InvalidFriendship(String),
+    #[error("These two people are not friends.")]
+    UnknownFriendship,
     /// A consent request that makes no sense: what is wrong with it.
     #[error("{0}")]
     InvalidConsentRequest(String),
@@ -73,6 +77,9 @@ pub enum ErrorCode {
     UnknownAccess,
     UnknownCategory,
     UnknownUser,
+    InvalidVia,
+    InvalidFriendship,
+    UnknownFriendship,
     InvalidConsentRequest,
     RequestPending,
     RecentlyRefused,
@@ -108,6 +115,9 @@ impl ApiError {
             ApiError::UnknownAccess(_) => (StatusCode::BAD_REQUEST, ErrorCode::UnknownAccess),
             ApiError::UnknownCategory(_) => (StatusCode::BAD_REQUEST, ErrorCode::UnknownCategory),
             ApiError::UnknownUser(_) => (StatusCode::NOT_FOUND, ErrorCode::UnknownUser),
+            ApiError::InvalidVia(_) => (StatusCode::BAD_REQUEST, ErrorCode::InvalidVia),
+            ApiError::InvalidFriendship(_) => (StatusCode::BAD_REQUEST, ErrorCode::InvalidFriendship),
+            ApiError::UnknownFriendship => (StatusCode::NOT_FOUND, ErrorCode::UnknownFriendship),
             ApiError::InvalidConsentRequest(_) => (StatusCode::BAD_REQUEST, ErrorCode::InvalidConsentRequest),
             ApiError::RequestPending(_) => (StatusCode::CONFLICT, ErrorCode::RequestPending),
             ApiError::RecentlyRefused(_) => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RecentlyRefused),
@@ -177,101 +187,5 @@ impl IntoResponse for ApiError {
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
-    }
-}
-
-/// Error answers, each with the JSON body of `ApiErrorBody`; 429 also says when to retry.
-fn error_responses(errors: &[(&str, &str)]) -> BTreeMap<String, RefOr<utoipa::openapi::response::Response>> {
-    errors
-        .iter()
-        .map(|(status, description)| {
-            let content = ContentBuilder::new()
-                .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
-                    ApiErrorBody::name(),
-                ))))
-                .build();
-            let mut response = ResponseBuilder::new()
-                .description(*description)
-                .content("application/json", content);
-            if *status == "429" {
-                let seconds = HeaderBuilder::new()
-                    .schema(Some(Object::with_type(Type::Integer)))
-                    .description(Some("Seconds until you may ask again"))
-                    .build();
-                response = response.header("Retry-After", seconds);
-            }
-            ((*status).to_owned(), RefOr::T(response.build()))
-        })
-        .collect()
-}
-
-const UNAUTHORIZED: (&str, &str) = ("401", "No API key, or one that is not valid");
-const INTERNAL: (&str, &str) = ("500", "Something went wrong on our side; nothing was changed");
-const UNAVAILABLE: (&str, &str) = (
-    "503",
-    "The consent store is unavailable; nothing was changed, retry shortly",
-);
-
-/// The error answers both checks can give.
-pub struct PartnerErrors;
-
-impl IntoResponses for PartnerErrors {
-    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::response::Response>> {
-        error_responses(&[
-            (
-                "400",
-                "Malformed JSON, an unknown category or access, or an empty batch",
-            ),
-            UNAUTHORIZED,
-            ("403", "A question names another partner"),
-            ("404", "A question names a user who does not exist"),
-            (
-                "413",
-                "The body is too large, or the batch has more than 1000 questions",
-            ),
-            INTERNAL,
-            UNAVAILABLE,
-        ])
-    }
-}
-
-/// The error answers of asking a person for consent.
-pub struct AskErrors;
-
-impl IntoResponses for AskErrors {
-    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::response::Response>> {
-        error_responses(&[
-            (
-                "400",
-                "Malformed JSON, an unknown category or action, or a bad purpose or duration; nothing was recorded",
-            ),
-            UNAUTHORIZED,
-            ("404", "The user does not exist"),
-            (
-                "409",
-                "Your earlier request to this person is still pending; `request` names it",
-            ),
-            ("413", "The body is larger than 16 KiB"),
-            (
-                "429",
-                "The person refused the same thing less than 30 days ago; see Retry-After",
-            ),
-            INTERNAL,
-            UNAVAILABLE,
-        ])
-    }
-}
-
-/// The error answers of reading a request.
-pub struct ReadRequestErrors;
-
-impl IntoResponses for ReadRequestErrors {
-    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::response::Response>> {
-        error_responses(&[
-            UNAUTHORIZED,
-            ("404", "You have no request with that id"),
-            INTERNAL,
-            UNAVAILABLE,
-        ])
     }
 }

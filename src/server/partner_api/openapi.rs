@@ -4,8 +4,12 @@
 use super::check::{__path_check, check};
 use super::check_batch::{__path_check_batch, check_batch};
 use super::consent_requests::{__path_ask, __path_read, ask, read};
-use super::endpoints::{CHECK_BATCH_PATH, OPENAPI_PATH};
+use super::endpoints::{CHECK_BATCH_PATH, FRIENDS_PATH, OPENAPI_PATH};
 use super::error::ApiErrorBody;
+use super::friendships::{
+    __path_add_friendship, __path_end_friendship, __path_friends_of, __path_set_friends, add_friendship,
+    end_friendship, friends_of, set_friends,
+};
 use crate::server::http::body_limit::limit_for;
 use crate::server::state::AppState;
 use axum::Router;
@@ -15,7 +19,7 @@ use axum::response::IntoResponse;
 use std::sync::LazyLock;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 use utoipa_axum::routes;
 
 #[derive(OpenApi)]
@@ -27,7 +31,10 @@ use utoipa_axum::routes;
     ),
     modifiers(&BearerKey),
     components(schemas(ApiErrorBody)),
-    tags((name = "partner", description = "Consent requests and access decisions for partners"))
+    tags(
+        (name = "partner", description = "Consent requests and access decisions for partners"),
+        (name = "platform", description = "Friendships, kept current by the platform with its own key")
+    )
 )]
 struct PartnerApiDoc;
 
@@ -46,6 +53,16 @@ impl Modify for BearerKey {
             .components
             .get_or_insert_with(Default::default)
             .add_security_scheme("partner_key", SecurityScheme::Http(scheme));
+        let platform = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some(
+                "The platform's key (`WCS_PLATFORM_KEY`); a partner key is refused.",
+            ))
+            .build();
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("platform_key", SecurityScheme::Http(platform));
         // utoipa copies the crate's license, and this crate declares none.
         openapi.info.license = None;
     }
@@ -59,15 +76,22 @@ async fn openapi_json() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/json")], DOCUMENT.as_str())
 }
 
+/// A route that takes more than the global body limit: its own, from `limit_for`.
+fn with_limit(route: UtoipaMethodRouter<AppState>, path: &str) -> UtoipaMethodRouter<AppState> {
+    let (schemas, paths, router) = route;
+    (schemas, paths, router.layer(DefaultBodyLimit::max(limit_for(path))))
+}
+
 fn partner_routes() -> OpenApiRouter<AppState> {
-    let (schemas, paths, batch) = routes!(check_batch);
-    // Only the batch route takes more than the global limit.
-    let batch = batch.layer(DefaultBodyLimit::max(limit_for(CHECK_BATCH_PATH)));
     OpenApiRouter::with_openapi(PartnerApiDoc::openapi())
         .routes(routes!(check))
-        .routes((schemas, paths, batch))
+        .routes(with_limit(routes!(check_batch), CHECK_BATCH_PATH))
         .routes(routes!(ask))
         .routes(routes!(read))
+        .routes(routes!(friends_of))
+        .routes(with_limit(routes!(set_friends), FRIENDS_PATH))
+        .routes(routes!(add_friendship))
+        .routes(routes!(end_friendship))
         .routes(routes!(openapi_json))
 }
 

@@ -35,7 +35,11 @@ fn ended_access(decision: &Decision) -> Option<(GrantStatus, i64)> {
         DenyReason::Withdrawn => GrantStatus::Withdrawn,
         DenyReason::Revoked => GrantStatus::Revoked,
         DenyReason::Expired => GrantStatus::Expired,
-        DenyReason::NeverGranted => return None,
+        // Never granted, or asked through a friend: counted as denials, with nothing that ended.
+        DenyReason::NeverGranted
+        | DenyReason::NotAFriend
+        | DenyReason::FriendDidNotGrant
+        | DenyReason::RefusedByPerson => return None,
     };
     Some((status, ended_at))
 }

@@ -1,13 +1,14 @@
 //! Demo data that mirrors the 2018 reports: who could reach what, and why.
 
+mod social;
+
 use crate::domain::access::Access::{self, Delete, Read, Write};
 use crate::domain::credentials::{Email, NewPassword};
-use crate::domain::demo_accounts::{DEMO_ACCOUNTS, DEMO_STAFF};
+use crate::domain::demo_accounts::{DEMO_ACCOUNTS, DEMO_FRIENDS, DEMO_STAFF};
 use crate::server::auth::session::hash_token;
 use crate::server::auth::sign_in::hash_password;
 use crate::server::clock::{date_ms, now_ms};
 use crate::server::storage::consent::grants::{Actor, NewGrant};
-use crate::server::storage::consent::requests::{AskedItem, NewRequest};
 use crate::server::storage::consent::users::NewUser;
 use crate::server::storage::{Store, StoreError};
 use anyhow::Context;
@@ -210,39 +211,6 @@ async fn give_demo_grants(store: &Store, user_id: i64) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Alice finds one request waiting at her first visit: The New York Times, which reads her
-/// friends list, asks to read her posts too. Once she was ever asked, never again.
-async fn ask_alice_once(store: &Store) -> anyhow::Result<()> {
-    let Some(alice) = store.user_by_email(DEMO_ACCOUNTS[0].0).await? else {
-        return Ok(());
-    };
-    if store.was_ever_asked(alice.id).await? {
-        return Ok(());
-    }
-    let catalog = store.catalog().await?;
-    let items = [("friends", Read), ("posts", Read)]
-        .into_iter()
-        .map(|(category, access)| {
-            Ok(AskedItem {
-                category_id: catalog.category_id(category)?,
-                access,
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    let request = NewRequest {
-        user_id: alice.id,
-        partner_id: catalog.partner_id("nytimes")?,
-        items: &items,
-        purpose: "to show you the articles your friends shared",
-        duration_days: Some(90),
-    };
-    store
-        .ask_consent(&request, now_ms())
-        .await
-        .context("Failed to seed the demo's consent request")?;
-    Ok(())
-}
-
 /// Seeds the demo accounts (once) and a demo key for each partner without a key, and prints
 /// the keys that are demo keys.
 pub async fn seed(store: &Store) -> anyhow::Result<()> {
@@ -257,7 +225,13 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
             }
         }
     }
-    ask_alice_once(store).await?;
+    for (email, password, name) in DEMO_FRIENDS {
+        if store.user_by_email(email).await?.is_none() {
+            add_user(store, email, password, name).await?;
+        }
+    }
+    social::make_friends_once(store).await?;
+    social::ask_alice_once(store).await?;
     // A partner that has a key keeps it: a key made with `partner-key create` survives restarts.
     let partners = store.partners().await?;
     for partner in &partners {
@@ -275,6 +249,10 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
     if keys.is_empty() {
         return Ok(());
     }
-    println!("Demo partner API keys (development only):\n{}", keys.join("\n"));
+    println!(
+        "Demo partner API keys (development only):\n{}\nDemo platform key (friendships API): {}",
+        keys.join("\n"),
+        demo_key("platform")
+    );
     Ok(())
 }

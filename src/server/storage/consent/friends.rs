@@ -1,0 +1,164 @@
+//! Friendships, as the platform keeps them current (each stored both ways), and what a check
+//! through a friend reads of them: whether two people are friends, and whether the person said
+//! no to a partner seeing them through friends. Checks read the database every time, so a
+//! friendship ended or a "no" said is enforced by the very next check, on every instance.
+
+use crate::server::storage::Store;
+use crate::server::storage::error::StoreResult;
+use crate::server::storage::sql_lists::{placeholder, placeholders};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+/// One of a person's friends, for the platform API.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Friend {
+    pub handle: String,
+    pub name: String,
+    pub since: i64,
+}
+
+/// What a check through a friend needs to know about one (person, friend) pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FriendFacts {
+    pub are_friends: bool,
+    pub person_refused: bool,
+}
+
+impl Store {
+    async fn begin_friends_write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(self.begin_write(&self.pool).await?)
+    }
+
+    /// Makes `friend_ids` exactly `user_id`'s friends: new ones from `now`, ended ones gone,
+    /// kept ones with their date. Both directions change in one transaction.
+    pub async fn set_friends(&self, user_id: i64, friend_ids: &[i64], now: i64) -> StoreResult<()> {
+        let mut tx = self.begin_friends_write().await?;
+        let current: Vec<i64> = sqlx::query_scalar("SELECT friend_id FROM friendships WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(&mut *tx)
+            .await?;
+        let wanted: HashSet<i64> = friend_ids.iter().copied().collect();
+        for ended in current.iter().filter(|id| !wanted.contains(id)) {
+            delete_both_ways(&mut tx, user_id, *ended).await?;
+        }
+        let current: HashSet<i64> = current.into_iter().collect();
+        for added in wanted.iter().filter(|id| !current.contains(id)) {
+            insert_both_ways(&mut tx, user_id, *added, now).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Makes the two friends from `now`; false if they already were (nothing changes).
+    pub async fn add_friendship(&self, user_id: i64, friend_id: i64, now: i64) -> StoreResult<bool> {
+        let mut tx = self.begin_friends_write().await?;
+        let already: Option<i64> =
+            sqlx::query_scalar("SELECT since FROM friendships WHERE user_id = $1 AND friend_id = $2")
+                .bind(user_id)
+                .bind(friend_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if already.is_some() {
+            return Ok(false);
+        }
+        insert_both_ways(&mut tx, user_id, friend_id, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Ends the friendship; false if there was none.
+    pub async fn end_friendship(&self, user_id: i64, friend_id: i64) -> StoreResult<bool> {
+        let mut tx = self.begin_friends_write().await?;
+        let ended = delete_both_ways(&mut tx, user_id, friend_id).await?;
+        tx.commit().await?;
+        Ok(ended)
+    }
+
+    /// A person's friends, by name.
+    pub async fn friends_of(&self, user_id: i64) -> StoreResult<Vec<Friend>> {
+        Ok(sqlx::query_as(
+            "SELECT u.handle, u.display_name AS name, f.since FROM friendships f \
+             JOIN users u ON u.id = f.friend_id WHERE f.user_id = $1 ORDER BY u.display_name, u.handle",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// For each (person, friend) pair asked by `partner_id`, in order: are they friends, and did
+    /// the person say no to this partner (or to all) seeing them through friends. Two queries for
+    /// a whole batch, however many pairs.
+    pub async fn friend_facts(&self, partner_id: i64, pairs: &[(i64, i64)]) -> StoreResult<Vec<FriendFacts>> {
+        if pairs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let people: Vec<i64> = pairs.iter().map(|p| p.0).collect::<BTreeSet<_>>().into_iter().collect();
+        let list = placeholders(self.engine(), 2, people.len());
+        // Usually a batch asks through one friend (a friend's whole list): one query per friend
+        // named, each a seek per person by the primary key. (SQLite's placeholders are `?`,
+        // bound in order: see `sql_lists`.)
+        let mut friendships: HashSet<(i64, i64)> = HashSet::new();
+        let mut by_friend: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
+        for &(person, friend) in pairs {
+            by_friend.entry(friend).or_default().insert(person);
+        }
+        for (friend, asked) in by_friend {
+            let sql = format!(
+                "SELECT user_id FROM friendships WHERE friend_id = {} AND user_id IN ({})",
+                placeholder(self.engine(), 1),
+                placeholders(self.engine(), 2, asked.len())
+            );
+            // The statement holds only generated placeholders; every value is bound.
+            let mut query = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)).bind(friend);
+            for person in asked {
+                query = query.bind(person);
+            }
+            friendships.extend(
+                query
+                    .fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .map(|person| (person, friend)),
+            );
+        }
+        let refusals_sql = format!(
+            "SELECT user_id FROM friend_refusals WHERE (partner_id = {} OR partner_id IS NULL) AND user_id IN ({list})",
+            placeholder(self.engine(), 1)
+        );
+        // The statement holds only generated placeholders; every value is bound.
+        let mut refusals = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(refusals_sql)).bind(partner_id);
+        for person in &people {
+            refusals = refusals.bind(*person);
+        }
+        let refused: HashSet<i64> = refusals.fetch_all(&self.pool).await?.into_iter().collect();
+        Ok(pairs
+            .iter()
+            .map(|pair| FriendFacts {
+                are_friends: friendships.contains(pair),
+                person_refused: refused.contains(&pair.0),
+            })
+            .collect())
+    }
+}
+
+async fn insert_both_ways(tx: &mut sqlx::Transaction<'static, sqlx::Any>, a: i64, b: i64, now: i64) -> StoreResult<()> {
+    for (user_id, friend_id) in [(a, b), (b, a)] {
+        sqlx::query("INSERT INTO friendships (user_id, friend_id, since) VALUES ($1, $2, $3)")
+            .bind(user_id)
+            .bind(friend_id)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn delete_both_ways(tx: &mut sqlx::Transaction<'static, sqlx::Any>, a: i64, b: i64) -> StoreResult<bool> {
+    let deleted = sqlx::query(
+        "DELETE FROM friendships WHERE (user_id = $1 AND friend_id = $2) OR (user_id = $2 AND friend_id = $1)",
+    )
+    .bind(a)
+    .bind(b)
+    .execute(&mut **tx)
+    .await?;
+    Ok(deleted.rows_affected() > 0)
+}
