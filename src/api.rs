@@ -13,3 +13,4 @@ pub mod requests;
 pub mod sessions;
 pub mod signed_in;
 pub mod support;
+pub mod through_friends;

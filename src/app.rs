@@ -11,6 +11,7 @@ use crate::pages::sessions::Sessions;
 use crate::pages::sign_in::SignIn;
 use crate::pages::support_case::SupportCasePage;
 use crate::pages::support_search::SupportSearchPage;
+use crate::pages::through_friends::ThroughFriends;
 use leptos::prelude::*;
 use leptos_meta::{Link, MetaTags, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
@@ -49,6 +50,7 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("history") view=History ssr=SsrMode::Async/>
                 <Route path=StaticSegment("activity") view=Activity ssr=SsrMode::Async/>
                 <Route path=StaticSegment("requests") view=Requests ssr=SsrMode::Async/>
+                <Route path=StaticSegment("through-friends") view=ThroughFriends ssr=SsrMode::Async/>
                 <Route path=StaticSegment("support") view=SupportSearchPage ssr=SsrMode::Async/>
                 <Route
                     path=(StaticSegment("support"), StaticSegment("people"), ParamSegment("id"))

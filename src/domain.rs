@@ -8,6 +8,7 @@ pub mod credentials;
 pub mod dashboard;
 pub mod decision;
 pub mod demo_accounts;
+pub mod friends_view;
 pub mod friendship;
 pub mod history;
 pub mod ledger_hash;

@@ -11,3 +11,4 @@ pub mod sessions;
 pub mod sign_in;
 pub mod support_case;
 pub mod support_search;
+pub mod through_friends;

@@ -1,6 +1,7 @@
 //! The top bar of signed-in pages: who is signed in, requests waiting for an answer, and
 //! signing out.
 
+use crate::domain::friends_view::THROUGH_FRIENDS_PATH;
 use crate::domain::request_view::REQUESTS_PAGE_PATH;
 use leptos::prelude::*;
 
@@ -31,6 +32,7 @@ pub fn SignedInHeader(
                 <a href="/">"Your data"</a>
                 <a href="/history">"History"</a>
                 <a href="/activity">"Activity"</a>
+                <a href=THROUGH_FRIENDS_PATH>"Through your friends"</a>
                 <a href="/sessions">"Sessions"</a>
                 {staff.then(|| view! { <a href="/support">"Support console"</a> })}
                 {admin.then(|| view! { <a href="/admin/partners">"Admin"</a> })}

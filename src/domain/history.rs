@@ -99,12 +99,17 @@ pub struct HistoryEntry {
     pub reason: Option<String>,
     /// This is the grant's latest event and it took access away, so it can be allowed again.
     pub can_allow_again: bool,
+    /// About the partner seeing the person through their friends, not about a grant.
+    pub through_friends: bool,
 }
 
 impl HistoryEntry {
     /// "You withdrew Spotify's read access to your messages."
     pub fn sentence(&self) -> String {
         let (partner, access, noun) = (&self.partner_name, self.access, &self.category_noun);
+        if self.through_friends {
+            return self.through_friends_sentence();
+        }
         match (self.status, self.actor) {
             (EventStatus::Requested, _) => format!("{partner} asked to {access} your {noun}."),
             (EventStatus::Granted, ActorKind::User) => format!("You allowed {partner} to {access} your {noun}."),
@@ -129,6 +134,18 @@ impl HistoryEntry {
 }
 
 impl HistoryEntry {
+    /// "You said no to Microsoft Bing seeing you through your friends."
+    fn through_friends_sentence(&self) -> String {
+        let partner = &self.partner_name;
+        let no = format!("no to {partner} seeing you through your friends");
+        match (self.status, self.actor, &self.actor_name) {
+            (EventStatus::Granted, _, _) => format!("You let {partner} see you through your friends again."),
+            (_, ActorKind::Support, Some(agent)) => format!("Support agent {agent} said {no}, for you."),
+            (_, ActorKind::Support, None) => format!("A support agent said {no}, for you."),
+            _ => format!("You said {no}."),
+        }
+    }
+
     /// Who acted, for the "Who" column: support agents by name.
     pub fn actor_description(&self) -> String {
         match (self.actor, &self.actor_name) {
@@ -173,6 +190,7 @@ mod tests {
             actor_name: None,
             reason: None,
             can_allow_again: false,
+            through_friends: false,
         }
     }
 

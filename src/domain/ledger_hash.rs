@@ -22,6 +22,9 @@ pub struct NewEvent<'a> {
     pub at: i64,
     /// The consent request this event records or answers, if it came through one.
     pub request_id: Option<i64>,
+    /// Whether the partner may see the person through their friends (the person's "no", or
+    /// its undo); such an event has no grant and no request.
+    pub through_friends: bool,
 }
 
 impl NewEvent<'_> {
@@ -30,12 +33,15 @@ impl NewEvent<'_> {
     /// arrays in order and without optional whitespace.
     ///
     /// An event without a request is encoded as version 1 was, so every chain written before
-    /// requests existed still verifies; an event with one is version 2, which adds its id.
+    /// requests existed still verifies; an event with one is version 2, which adds its id. An
+    /// event about being seen through friends has a tag of its own, so it can never read as a
+    /// grant's.
     pub fn canonical(&self, prev_hash: &str) -> String {
         use serde_json::json;
-        let version = match self.request_id {
-            None => "who-can-see/ledger/v1",
-            Some(_) => "who-can-see/ledger/v2",
+        let version = match (self.request_id, self.through_friends) {
+            (Some(_), _) => "who-can-see/ledger/v2",
+            (None, false) => "who-can-see/ledger/v1",
+            (None, true) => "who-can-see/ledger/through-friends/v1",
         };
         let mut fields = vec![
             json!(version),
@@ -77,6 +83,7 @@ mod tests {
             reason: Some("a \"quoted\", reason"),
             at: 1_700_000_000_000,
             request_id: None,
+            through_friends: false,
         }
     }
 

@@ -8,3 +8,4 @@ pub mod export;
 pub mod history;
 pub mod requests;
 pub mod support;
+pub mod through_friends;

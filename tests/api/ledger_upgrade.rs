@@ -67,6 +67,7 @@ async fn write_an_old_chain(pool: &sqlx::AnyPool) -> (i64, Vec<String>) {
             reason: None,
             at,
             request_id: None,
+            through_friends: false,
         };
         let hash = event_hash(&event, &prev_hash);
         sqlx::query(

@@ -18,6 +18,7 @@ mod counts_migration;
 mod durability;
 mod expiry;
 mod form_notices;
+mod friends_no;
 mod friendships;
 mod helpers;
 mod history;

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod catalog;
 pub mod catalog_entry;
 pub mod expiry;
+pub mod friend_refusals;
 pub mod friends;
 pub mod grant_cache;
 pub mod grants;

@@ -22,6 +22,7 @@ fn entry(row: EventRow) -> HistoryEntry {
         actor_name: row.actor_name,
         reason: row.reason,
         can_allow_again,
+        through_friends: row.through_friends != 0,
     }
 }
 
@@ -77,6 +78,8 @@ pub struct ExportedEvent {
     pub request: Option<String>,
     pub prev_hash: String,
     pub hash: String,
+    /// The person's "no" to this partner seeing them through their friends, or its undo.
+    pub through_friends: bool,
 }
 
 pub async fn export(store: &Store, user_id: i64) -> Result<Vec<ExportedEvent>, StoreError> {
@@ -104,6 +107,7 @@ pub async fn export(store: &Store, user_id: i64) -> Result<Vec<ExportedEvent>, S
             request: row.request,
             prev_hash: row.prev_hash,
             hash: row.hash,
+            through_friends: row.through_friends != 0,
         })
         .collect())
 }
@@ -122,8 +126,9 @@ pub fn to_csv(events: &[ExportedEvent]) -> String {
             value
         }
     }
-    let mut out =
-        String::from("event_id,at,partner,category,access,status,actor,purpose,reason,request,prev_hash,hash\r\n");
+    let mut out = String::from(
+        "event_id,at,partner,category,access,status,actor,purpose,reason,request,prev_hash,hash,through_friends\r\n",
+    );
     for e in events {
         let cells = [
             e.event_id.to_string(),
@@ -138,6 +143,7 @@ pub fn to_csv(events: &[ExportedEvent]) -> String {
             e.request.clone().unwrap_or_default(),
             e.prev_hash.clone(),
             e.hash.clone(),
+            e.through_friends.to_string(),
         ];
         out.push_str(&cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
@@ -164,6 +170,7 @@ mod tests {
             request: None,
             prev_hash: "a".into(),
             hash: "b".into(),
+            through_friends: false,
         };
         let csv = to_csv(&[event]);
         let line = csv.lines().nth(1).unwrap();

@@ -118,6 +118,7 @@ impl ChangedGrant {
             reason: what.reason,
             at: what.at,
             request_id: None,
+            through_friends: false,
         }
     }
 }

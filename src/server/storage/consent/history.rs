@@ -29,6 +29,8 @@ pub struct EventRow {
     pub hash: String,
     /// The id of the newest event of the same grant (`None` without a grant).
     pub latest_event_of_grant: Option<i64>,
+    /// 1 for the person's "no" to this partner seeing them through friends, or its undo.
+    pub through_friends: i64,
 }
 
 impl EventRow {
@@ -69,7 +71,8 @@ const READ_EVENTS: &str = concat!(
     "SELECT e.id, e.grant_id, e.at, p.slug AS partner_slug, p.name AS partner_name, ",
     "c.slug AS category_slug, c.name AS category_name, e.access, e.status, e.actor_kind, ",
     "a.display_name AS actor_name, e.reason, e.purpose, r.public_id AS request, e.prev_hash, e.hash, ",
-    "(SELECT MAX(x.id) FROM consent_events x WHERE x.grant_id = e.grant_id) AS latest_event_of_grant ",
+    "(SELECT MAX(x.id) FROM consent_events x WHERE x.grant_id = e.grant_id) AS latest_event_of_grant, ",
+    "CAST(CASE WHEN e.through_friends THEN 1 ELSE 0 END AS BIGINT) AS through_friends ",
     "FROM consent_events e JOIN partners p ON p.id = e.partner_id JOIN categories c ON c.id = e.category_id ",
     "LEFT JOIN users a ON a.id = e.actor_id AND e.actor_kind = 'support' ",
     "LEFT JOIN consent_requests r ON r.id = e.request_id ",

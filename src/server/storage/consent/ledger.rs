@@ -119,6 +119,7 @@ struct StoredEvent {
     prev_hash: String,
     hash: String,
     request_id: Option<i64>,
+    through_friends: i64,
 }
 
 impl StoredEvent {
@@ -138,6 +139,7 @@ impl StoredEvent {
             reason: self.reason.as_deref(),
             at: self.at,
             request_id: self.request_id,
+            through_friends: self.through_friends != 0,
         }
     }
 }
@@ -186,8 +188,8 @@ impl Store {
         let hash = event_hash(event, &prev_hash);
         sqlx::query(
             "INSERT INTO consent_events (user_id, grant_id, partner_id, category_id, access, status, \
-             actor_kind, actor_id, purpose, reason, at, prev_hash, hash, request_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+             actor_kind, actor_id, purpose, reason, at, prev_hash, hash, request_id, through_friends) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         )
         .bind(event.user_id)
         .bind(event.grant_id)
@@ -203,6 +205,7 @@ impl Store {
         .bind(&prev_hash)
         .bind(&hash)
         .bind(event.request_id)
+        .bind(event.through_friends)
         .execute(&mut **tx)
         .await?;
         Ok(())
@@ -212,7 +215,9 @@ impl Store {
     pub async fn verify_ledger(&self) -> StoreResult<LedgerReport> {
         let rows: Vec<StoredEvent> = sqlx::query_as(
             "SELECT id, user_id, grant_id, partner_id, category_id, access, status, actor_kind, actor_id, \
-             purpose, reason, at, prev_hash, hash, request_id FROM consent_events ORDER BY user_id, id",
+             purpose, reason, at, prev_hash, hash, request_id, \
+             CAST(CASE WHEN through_friends THEN 1 ELSE 0 END AS BIGINT) AS through_friends \
+             FROM consent_events ORDER BY user_id, id",
         )
         .fetch_all(&self.pool)
         .await?;

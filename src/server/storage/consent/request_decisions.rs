@@ -86,6 +86,7 @@ impl Answering {
             reason: None,
             at: now,
             request_id: Some(self.id),
+            through_friends: false,
         }
     }
 }

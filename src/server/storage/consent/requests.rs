@@ -154,6 +154,7 @@ impl Store {
                 reason: None,
                 at: now,
                 request_id: Some(id),
+                through_friends: false,
             };
             Store::append_event(&mut tx, &event).await?;
         }

@@ -182,6 +182,7 @@ pub(super) fn generate(kinds: &[GrantKind], from: u32, to: u32, ids: &mut NextId
                 reason: None,
                 at,
                 request_id: None,
+                through_friends: false,
             };
             let hash = event_hash(&event, &prev_hash);
             batch.events.push(EventRow {
