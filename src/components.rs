@@ -15,3 +15,4 @@ pub mod signed_in_header;
 pub mod signed_in_page;
 pub mod submit_button;
 pub mod support_requests;
+pub mod support_through_friends;

@@ -138,3 +138,41 @@ pub async fn support_refuse_request(person: String, request: String, reason: Str
     tell_after_redirect(&notice);
     Ok(notice)
 }
+
+/// Says no for a person to one partner (or, with no partner, every partner) seeing them through
+/// their friends, with the reason they will read. Support can never undo it.
+#[server(endpoint = "support-refuse-through-friends")]
+pub async fn support_refuse_through_friends(
+    person: String,
+    partner: Option<String>,
+    reason: String,
+) -> Result<String, AppError> {
+    use crate::api::context::{app_state, failed, signed_in_staff, tell_after_redirect};
+    use crate::domain::slug::Slug;
+    let agent = signed_in_staff().await.map_err(failed)?;
+    let person = person_id(&person).map_err(failed)?;
+    let partner = match partner.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(raw) => Some(Slug::parse(raw, "partner").map_err(|e| failed(AppError::BadInput(e.to_string())))?),
+    };
+    let store = &app_state().store;
+    let opened = crate::server::use_cases::support::is_open(store, agent.id, person)
+        .await
+        .map_err(|e| failed(staff_error(e)))?;
+    if !opened {
+        return Err(failed(AppError::BadInput(
+            "Open this person's permissions first; opening is recorded.".into(),
+        )));
+    }
+    let notice = crate::server::use_cases::through_friends::refuse_for(
+        store,
+        agent.id,
+        person,
+        partner.as_ref().map(|slug| slug.as_str()),
+        &reason,
+    )
+    .await
+    .map_err(|e| failed(staff_error(e)))?;
+    tell_after_redirect(&notice);
+    Ok(notice)
+}

@@ -2,6 +2,7 @@
 
 use crate::domain::activity::ActivityView;
 use crate::domain::dashboard::DashboardView;
+use crate::domain::friends_view::ThroughFriendsView;
 use crate::domain::history::HistoryEntry;
 use crate::domain::request_view::PendingRequestView;
 use serde::{Deserialize, Serialize};
@@ -35,6 +36,8 @@ pub struct SupportCase {
     pub dashboard: Option<DashboardView>,
     /// Requests waiting for the person's answer, which support may refuse for them.
     pub requests: Vec<PendingRequestView>,
+    /// Who sees the person through their friends; support may say no for them.
+    pub through_friends: Option<ThroughFriendsView>,
     pub history: Vec<HistoryEntry>,
     pub activity: Option<ActivityView>,
 }

@@ -10,6 +10,7 @@ use crate::components::form_problem::FormProblem;
 use crate::components::signed_in_header::SignedInHeader;
 use crate::components::signed_in_page::signed_in_page;
 use crate::components::support_requests::SupportRequests;
+use crate::components::support_through_friends::SupportThroughFriends;
 use crate::domain::dashboard::DashboardView;
 use crate::domain::support::{PersonSummary, SupportCase};
 use leptos::prelude::*;
@@ -78,6 +79,10 @@ fn opened(case: &SupportCase) -> impl IntoView {
         <SupportRequests person_id=person.id person_name=name.clone() requests=case.requests.clone()/>
     }
     .into_any();
+    let through_friends = case
+        .through_friends
+        .clone()
+        .map(|view| view! { <SupportThroughFriends person_id=person.id person_name=name.clone() view/> }.into_any());
     let history_rows = case
         .history
         .iter()
@@ -132,6 +137,7 @@ fn opened(case: &SupportCase) -> impl IntoView {
             {grants}
         </form>
         {requests}
+        {through_friends}
         <section aria-labelledby="case-history">
             <h2 id="case-history">"History, as the person sees it"</h2>
             <DataTable caption="Latest consent events" columns=&["When", "What happened", "Who", "Reason"]>

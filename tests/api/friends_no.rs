@@ -197,3 +197,69 @@ async fn nobody_seen_through_friends_says_so_and_bad_input_changes_nothing(app: 
     );
 }
 on_both_engines!(nobody_seen_through_friends_says_so_and_bad_input_changes_nothing);
+
+async fn support_says_no_for_a_person_with_a_reason_and_cannot_undo_it(app: TestApp) {
+    use crate::support::{SUPPORT, post};
+    let bob = app.user_id("bob").await;
+    let agent = app.sign_in(SUPPORT).await;
+    let no = |reason: &str| {
+        vec![
+            ("person", bob.to_string()),
+            ("partner", "bing".to_owned()),
+            ("reason", reason.to_owned()),
+        ]
+    };
+    let path = "/api/support-refuse-through-friends";
+    let (status, body) = post(&app, Some(&agent), path, &no("Bob called")).await;
+    assert_eq!(status, 400, "not before the case is opened: {body}");
+    post(
+        &app,
+        Some(&agent),
+        "/api/support-open",
+        &[("person", bob.to_string()), ("ticket", "T-25".to_owned())],
+    )
+    .await;
+    let case = app
+        .page(&agent, &format!("/support/people/{bob}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(case.contains("Through their friends"));
+    assert!(
+        case.contains("Don&#x27;t let Microsoft Bing see Bob Example through friends")
+            || case.contains("Don't let Microsoft Bing see Bob Example through friends")
+    );
+    let (status, _) = post(&app, Some(&agent), path, &no("  ")).await;
+    assert_eq!(status, 400, "a reason is required");
+    assert_eq!(via(&app, "bing", "bob", "profile", "alice").await, None);
+
+    let (status, body) = post(&app, Some(&agent), path, &no("Bob called: no Bing through friends")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        via(&app, "bing", "bob", "profile", "alice").await.as_deref(),
+        Some("refused_by_person")
+    );
+    // "Allow again" acts only on the signed-in person's own account: the agent cannot undo Bob's.
+    post(
+        &app,
+        Some(&agent),
+        "/api/allow-through-friends",
+        &[("partner", "bing".to_owned())],
+    )
+    .await;
+    assert_eq!(
+        via(&app, "bing", "bob", "profile", "alice").await.as_deref(),
+        Some("refused_by_person")
+    );
+
+    let cookie = app.sign_in(BOB).await;
+    let history = app.page(&cookie, "/history").await.text().await.unwrap();
+    assert!(
+        history
+            .contains("Support agent Sam Support said no to Microsoft Bing seeing you through your friends, for you."),
+        "{history}"
+    );
+    assert!(history.contains("Bob called: no Bing through friends"));
+}
+on_both_engines!(support_says_no_for_a_person_with_a_reason_and_cannot_undo_it);

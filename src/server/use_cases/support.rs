@@ -14,7 +14,9 @@ use crate::server::storage::consent::request_decisions::DecideError;
 use crate::server::storage::consent::revocation::Revocation;
 use crate::server::storage::consent::support::FoundPerson;
 use crate::server::storage::{Store, StoreError};
-use crate::server::{use_cases::activity, use_cases::dashboard, use_cases::history, use_cases::requests};
+use crate::server::{
+    use_cases::activity, use_cases::dashboard, use_cases::history, use_cases::requests, use_cases::through_friends,
+};
 
 fn summary(person: FoundPerson) -> PersonSummary {
     PersonSummary {
@@ -84,6 +86,7 @@ pub async fn case(store: &Store, agent_id: i64, user_id: i64, unused: UnusedLimi
             opened: false,
             dashboard: None,
             requests: Vec::new(),
+            through_friends: None,
             history: Vec::new(),
             activity: None,
         });
@@ -93,6 +96,7 @@ pub async fn case(store: &Store, agent_id: i64, user_id: i64, unused: UnusedLimi
         opened: true,
         dashboard: Some(dashboard::build(store, user_id, unused).await?),
         requests: requests::pending_requests_of(store, user_id).await?,
+        through_friends: Some(through_friends::view(store, user_id).await?),
         history: history::page(store, user_id, None, None, 1).await?.entries,
         activity: Some(activity::build(store, user_id, Window::Week, now).await?),
     })
