@@ -5,6 +5,12 @@
 --           questions, made the same way): the HTTP stack alone (the floor). The load generator
 --           shares the machine's two cores, so the floor must cost it as much per request as
 --           the check does; otherwise part of the ratio would measure wrk, not the server.
+--   plain   POST /api/v1/check: Bing reads a random load user's profile (the question `via` asks,
+--           without the friend), the comparison for `via`
+--   via     POST /api/v1/check: the same, through a random one of that user's friends (seed-load
+--           makes load user n friends with n-75..n+75)
+--   batch   POST /api/v1/check-batch: a random load user's whole friends list (150 questions),
+--           each through that user
 --   static  GET the URL given to wrk (a static file)
 --   page    GET the URL given to wrk with the headers given by `wrk -H` (the signed-in dashboard,
 --           with its session cookie)
@@ -40,9 +46,39 @@ function init(args)
   end
 end
 
+local function handle(n)
+  return string.format("load-user-%05d", n % users)
+end
+
+local bing = { ["Authorization"] = "Bearer demo-key-bing", ["Content-Type"] = "application/json" }
+
+local function through_friends()
+  local n = math.random(0, users - 1)
+  if mode == "plain" then
+    return wrk.format("POST", "/api/v1/check", bing,
+      string.format('{"user":"%s","category":"profile","access":"read"}', handle(n)))
+  end
+  if mode == "via" then
+    local k = math.random(1, 75) * (math.random() < 0.5 and 1 or -1)
+    return wrk.format("POST", "/api/v1/check", bing,
+      string.format('{"user":"%s","category":"profile","access":"read","via":"%s"}', handle(n + users + k), handle(n)))
+  end
+  local questions = {}
+  for k = 1, 75 do
+    for _, friend in ipairs({ n + k, n + users - k }) do
+      questions[#questions + 1] = string.format('{"user":"%s","category":"profile","access":"read","via":"%s"}',
+        handle(friend), handle(n))
+    end
+  end
+  return wrk.format("POST", "/api/v1/check-batch", bing, '{"questions":[' .. table.concat(questions, ",") .. ']}')
+end
+
 function request()
   if fixed then
     return fixed
+  end
+  if mode == "plain" or mode == "via" or mode == "batch" then
+    return through_friends()
   end
   local partner, category, access
   if math.random() < 0.7 then

@@ -8,9 +8,27 @@ use who_can_see::server::tools::load_seed::{SeedLoadArgs, load_user_handle, seed
 
 async fn seeded_load_users_have_intact_ledgers_that_replay_to_their_grants(engine: Engine) {
     let app = spawn_app(engine).await;
-    seed_load(&app.database_url, &SeedLoadArgs { users: 40 }).await.unwrap();
+    let args = |users| SeedLoadArgs {
+        users,
+        friends_per_side: 3,
+    };
+    seed_load(&app.database_url, &args(40)).await.unwrap();
     // Seeding again up to a larger number adds only the missing users.
-    seed_load(&app.database_url, &SeedLoadArgs { users: 60 }).await.unwrap();
+    seed_load(&app.database_url, &args(60)).await.unwrap();
+    // Each of the first 40 has 3 friends on either side, both ways.
+    let friends = crate::friendships::friends(&app, &load_user_handle(0)).await;
+    assert_eq!(
+        friends,
+        [1, 2, 3, 37, 38, 39].map(load_user_handle),
+        "friends wrap around"
+    );
+    let through = app
+        .check(
+            "demo-key-bing",
+            serde_json::json!({ "user": load_user_handle(1), "category": "profile", "access": "read", "via": load_user_handle(0) }),
+        )
+        .await;
+    assert_eq!(through.status(), 200);
 
     let report = app.store.verify_ledger().await.unwrap();
     assert_eq!(report.broken, None, "every chain holds");

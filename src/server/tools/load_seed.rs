@@ -3,6 +3,7 @@
 //! for the load benchmark. For a database nobody else writes to while it runs: it numbers the
 //! new rows itself, which is what lets it hash each chain before inserting it.
 
+mod friends;
 mod generate;
 
 use crate::server::auth::sign_in::hash_password;
@@ -21,6 +22,10 @@ pub struct SeedLoadArgs {
     /// How many load users the database should hold; those already there are kept.
     #[arg(long, default_value_t = 100_000)]
     pub users: u32,
+    /// Friends of each load user on either side (75: about 150 friends each, the through-friends
+    /// benchmark's data); written once, when the first load user has none.
+    #[arg(long, default_value_t = 75)]
+    pub friends_per_side: u32,
 }
 
 /// The password of every load user. Its Argon2 hash is computed once and shared by all of them:
@@ -168,7 +173,8 @@ pub async fn seed_load(database_url: &str, args: &SeedLoadArgs) -> anyhow::Resul
         .await?;
     let from = u32::try_from(existing).context("Too many load users")?;
     if from >= args.users {
-        println!("seed-load: the database already holds {existing} load users; nothing to do.");
+        let friendships = seed_friendships(&mut conn, engine, args).await?;
+        println!("seed-load: the database already holds {existing} load users; {friendships} friendships written.");
         return Ok(());
     }
     let password_hash = hash_password(LOAD_USER_PASSWORD)?;
@@ -212,14 +218,23 @@ pub async fn seed_load(database_url: &str, args: &SeedLoadArgs) -> anyhow::Resul
             .await?;
         }
     }
+    let friendships = seed_friendships(&mut conn, engine, args).await?;
     conn.close().await?;
     println!(
-        "seed-load: {users} users, {grants} grants, {events} ledger events written in {:.1}s \
+        "seed-load: {users} users, {grants} grants, {events} ledger events, {friendships} friendships (both ways) written in {:.1}s \
          (load users now: {}; password of each: {LOAD_USER_PASSWORD})",
         started.elapsed().as_secs_f64(),
         args.users,
     );
     Ok(())
+}
+
+/// The load users' friendships, written once.
+async fn seed_friendships(conn: &mut AnyConnection, engine: Engine, args: &SeedLoadArgs) -> anyhow::Result<usize> {
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM users WHERE handle LIKE 'load-user-%' ORDER BY handle")
+        .fetch_all(&mut *conn)
+        .await?;
+    friends::write_friendships(conn, engine, &ids, args.friends_per_side, now_ms()).await
 }
 
 #[cfg(test)]

@@ -1,0 +1,88 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { createUser, signIn } from './support';
+
+// Bob never agreed to anything, yet Bing sees his name because Alice lets Bing read her
+// friends list. Here a person sees who sees them through which friend, and says no.
+
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const PLATFORM_KEY = 'demo-key-platform';
+
+async function expectNoAxeViolations(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(' | ')}`)).toEqual([]);
+}
+
+async function befriend(request: APIRequestContext, person: string, friend: string): Promise<void> {
+  const response = await request.post('/api/v1/platform/friendships', {
+    headers: { Authorization: `Bearer ${PLATFORM_KEY}`, 'Content-Type': 'application/json' },
+    data: JSON.stringify({ person, friend }),
+  });
+  expect(response.status()).toBe(201);
+}
+
+async function bingSees(request: APIRequestContext, person: string, friend: string): Promise<string> {
+  const response = await request.post('/api/v1/check', {
+    headers: { Authorization: 'Bearer demo-key-bing', 'Content-Type': 'application/json' },
+    data: JSON.stringify({ user: person, category: 'profile', access: 'read', via: friend }),
+  });
+  expect(response.status()).toBe(200);
+  const answer = await response.json();
+  return answer.decision === 'allow' ? 'allow' : answer.reason;
+}
+
+for (const javaScriptEnabled of [true, false]) {
+  test.describe(javaScriptEnabled ? 'with JavaScript' : 'without JavaScript', () => {
+    test.use({ javaScriptEnabled });
+
+    test('a person sees who sees them through a friend, says no, and allows again', async ({ page, request }) => {
+      const friend = createUser('Generous Friend');
+      const person = createUser('Seen Person', { grants: false });
+      await befriend(request, person.handle, friend.handle);
+      expect(await bingSees(request, person.handle, friend.handle)).toBe('allow');
+
+      await signIn(page, person);
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Through your friends' }).click();
+      await expect(page.getByRole('heading', { name: 'Through your friends', level: 1 })).toBeVisible();
+      const bing = page.getByRole('listitem').filter({ hasText: 'Microsoft Bing can see your name through Generous Friend' });
+      await expect(bing).toBeVisible();
+      await bing.getByText('Through which friends, since when (1)').click();
+      await expect(bing.getByText(/Generous Friend, friends since \d+ \w+ \d{4}/)).toBeVisible();
+      await expectNoAxeViolations(page);
+
+      await bing.getByRole('button', { name: "Don't let Microsoft Bing see me through my friends" }).click();
+      await expect(page.getByRole('status')).toHaveText('Done: Microsoft Bing cannot see you through your friends any more.');
+      expect(await bingSees(request, person.handle, friend.handle)).toBe('refused_by_person');
+      await expect(page.getByText('You said no: Microsoft Bing cannot see you through your friends.')).toBeVisible();
+      await expectNoAxeViolations(page);
+
+      await page.getByRole('button', { name: 'Allow Microsoft Bing again' }).click();
+      await expect(page.getByRole('status')).toHaveText('Allowed again: Microsoft Bing may see you through your friends.');
+      expect(await bingSees(request, person.handle, friend.handle)).toBe('allow');
+
+      await page.goto('/history');
+      await expect(page.getByText('You said no to Microsoft Bing seeing you through your friends.')).toBeVisible();
+      await expect(page.getByText('You let Microsoft Bing see you through your friends again.')).toBeVisible();
+    });
+  });
+}
+
+test('nobody sees me through my friends, on a phone, and the empty state', async ({ page, request }) => {
+  await page.setViewportSize({ width: 375, height: 800 });
+  const friend = createUser('Phone Friend');
+  const person = createUser('Phone Person', { grants: false });
+  await signIn(page, person);
+  await page.goto('/through-friends');
+  await expect(page.getByText('No partner can see you through your friends.')).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  await befriend(request, person.handle, friend.handle);
+  await page.reload();
+  await page.getByRole('button', { name: 'Nobody sees me through my friends' }).click();
+  await expect(page.getByRole('status')).toHaveText('Done: nobody sees you through your friends any more.');
+  expect(await bingSees(request, person.handle, friend.handle)).toBe('refused_by_person');
+  await expect(page.getByText('You said no: nobody sees you through your friends.')).toBeVisible();
+  await expectNoAxeViolations(page);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width, 'no sideways scrolling at 375 px').toBeLessThanOrEqual(375);
+});
