@@ -6,7 +6,7 @@
 use crate::server::storage::Store;
 use crate::server::storage::error::StoreResult;
 use crate::server::storage::sql_lists::{placeholder, placeholders};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// One of a person's friends, for the platform API.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -85,56 +85,42 @@ impl Store {
     }
 
     /// For each (person, friend) pair asked by `partner_id`, in order: are they friends, and did
-    /// the person say no to this partner (or to all) seeing them through friends. Two queries for
-    /// a whole batch, however many pairs.
+    /// the person say no to this partner (or to all) seeing them through friends.
     pub async fn friend_facts(&self, partner_id: i64, pairs: &[(i64, i64)]) -> StoreResult<Vec<FriendFacts>> {
-        if pairs.is_empty() {
-            return Ok(Vec::new());
-        }
-        let people: Vec<i64> = pairs.iter().map(|p| p.0).collect::<BTreeSet<_>>().into_iter().collect();
-        let list = placeholders(self.engine(), 2, people.len());
         // Usually a batch asks through one friend (a friend's whole list): one query per friend
-        // named, each a seek per person by the primary key. (SQLite's placeholders are `?`,
-        // bound in order: see `sql_lists`.)
-        let mut friendships: HashSet<(i64, i64)> = HashSet::new();
+        // named, a seek per person by the primary key, which also reads whether each friend
+        // found said no to this partner (a "no" matters only between friends). (SQLite's
+        // placeholders are `?`, bound in order: see `sql_lists`.)
         let mut by_friend: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
         for &(person, friend) in pairs {
             by_friend.entry(friend).or_default().insert(person);
         }
+        let mut found: HashMap<(i64, i64), bool> = HashMap::new();
         for (friend, asked) in by_friend {
             let sql = format!(
-                "SELECT user_id FROM friendships WHERE friend_id = {} AND user_id IN ({})",
+                "SELECT f.user_id, CAST(CASE WHEN EXISTS (SELECT 1 FROM friend_refusals r WHERE r.user_id = f.user_id \
+                 AND (r.partner_id = {} OR r.partner_id IS NULL)) THEN 1 ELSE 0 END AS BIGINT) AS refused \
+                 FROM friendships f WHERE f.friend_id = {} AND f.user_id IN ({})",
                 placeholder(self.engine(), 1),
-                placeholders(self.engine(), 2, asked.len())
+                placeholder(self.engine(), 2),
+                placeholders(self.engine(), 3, asked.len())
             );
             // The statement holds only generated placeholders; every value is bound.
-            let mut query = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)).bind(friend);
+            let mut query = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql))
+                .bind(partner_id)
+                .bind(friend);
             for person in asked {
                 query = query.bind(person);
             }
-            friendships.extend(
-                query
-                    .fetch_all(&self.pool)
-                    .await?
-                    .into_iter()
-                    .map(|person| (person, friend)),
-            );
+            for (person, refused) in query.fetch_all(&self.pool).await? {
+                found.insert((person, friend), refused != 0);
+            }
         }
-        let refusals_sql = format!(
-            "SELECT user_id FROM friend_refusals WHERE (partner_id = {} OR partner_id IS NULL) AND user_id IN ({list})",
-            placeholder(self.engine(), 1)
-        );
-        // The statement holds only generated placeholders; every value is bound.
-        let mut refusals = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(refusals_sql)).bind(partner_id);
-        for person in &people {
-            refusals = refusals.bind(*person);
-        }
-        let refused: HashSet<i64> = refusals.fetch_all(&self.pool).await?.into_iter().collect();
         Ok(pairs
             .iter()
             .map(|pair| FriendFacts {
-                are_friends: friendships.contains(pair),
-                person_refused: refused.contains(&pair.0),
+                are_friends: found.contains_key(pair),
+                person_refused: found.get(pair).copied().unwrap_or(false),
             })
             .collect())
     }
