@@ -11,15 +11,22 @@ use crate::server::storage::consent::grants::Actor;
 use crate::server::storage::{Store, StoreError};
 use std::collections::BTreeMap;
 
+/// What one partner sees of the person, and through which friends (name, since when).
+#[derive(Default)]
+struct Seen {
+    shows: Vec<String>,
+    friends: Vec<(String, String)>,
+}
+
 pub async fn view(store: &Store, user_id: i64) -> Result<ThroughFriendsView, StoreError> {
     let catalog = store.catalog().await?;
     let refusals = store.friend_refusals_of(user_id).await?;
-    let mut by_partner: BTreeMap<i64, (Vec<String>, Vec<(String, String)>)> = BTreeMap::new();
+    let mut by_partner: BTreeMap<i64, Seen> = BTreeMap::new();
     for row in store.exposures_of(user_id, now_ms()).await? {
         let Some(exposure) = exposure_of(&row.friend_category) else {
             continue;
         };
-        let (shows, friends) = by_partner.entry(row.partner_id).or_default();
+        let Seen { shows, friends } = by_partner.entry(row.partner_id).or_default();
         if !shows.iter().any(|s| s == exposure.shows) {
             shows.push(exposure.shows.to_owned());
         }
@@ -31,7 +38,7 @@ pub async fn view(store: &Store, user_id: i64) -> Result<ThroughFriendsView, Sto
         .partners
         .iter()
         .filter_map(|partner| {
-            let (shows, friends) = by_partner.remove(&partner.id)?;
+            let Seen { shows, friends } = by_partner.remove(&partner.id)?;
             Some(SeenThroughFriends {
                 partner_slug: partner.slug.clone(),
                 partner_name: partner.name.clone(),
