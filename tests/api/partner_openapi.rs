@@ -4,19 +4,24 @@ use crate::helpers::TestApp;
 use crate::on_both_engines;
 use serde_json::Value;
 use who_can_see::server::partner_api::{
-    CHECK_BATCH_PATH, CHECK_PATH, CONSENT_REQUEST_PATH, CONSENT_REQUESTS_PATH, MAX_QUESTIONS, OPENAPI_PATH,
+    CHECK_BATCH_PATH, CHECK_PATH, CONSENT_REQUEST_PATH, CONSENT_REQUESTS_PATH, FRIENDS_OF_PATH, FRIENDS_PATH,
+    FRIENDSHIP_PATH, FRIENDSHIPS_PATH, MAX_QUESTIONS, OPENAPI_PATH,
 };
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
-/// Every partner API route the server mounts, as (method, path).
-fn mounted_partner_routes() -> [(&'static str, &'static str); 5] {
+/// Every partner (and platform) API route the server mounts, as (method, path).
+fn mounted_partner_routes() -> [(&'static str, &'static str); 9] {
     [
         ("post", CHECK_PATH),
         ("post", CHECK_BATCH_PATH),
         ("post", CONSENT_REQUESTS_PATH),
         ("get", CONSENT_REQUEST_PATH),
         ("get", OPENAPI_PATH),
+        ("put", FRIENDS_PATH),
+        ("get", FRIENDS_OF_PATH),
+        ("post", FRIENDSHIPS_PATH),
+        ("delete", FRIENDSHIP_PATH),
     ]
 }
 
@@ -157,7 +162,15 @@ async fn every_mounted_partner_route_is_documented_with_its_schemas(app: TestApp
     let reasons = &schemas["CheckAnswer"]["properties"]["reason"]["enum"];
     assert_eq!(
         reasons,
-        &serde_json::json!(["never_granted", "withdrawn", "revoked", "expired"])
+        &serde_json::json!([
+            "never_granted",
+            "withdrawn",
+            "revoked",
+            "expired",
+            "not_a_friend",
+            "friend_did_not_grant",
+            "refused_by_person"
+        ])
     );
 }
 on_both_engines!(every_mounted_partner_route_is_documented_with_its_schemas);
