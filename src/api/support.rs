@@ -24,6 +24,21 @@ fn staff_error(error: crate::server::storage::StoreError) -> AppError {
     }
 }
 
+/// Support acts only on a case the agent has opened: every action follows a recorded look.
+#[cfg(feature = "ssr")]
+async fn require_open_case(store: &crate::server::storage::Store, agent_id: i64, person: i64) -> Result<(), AppError> {
+    if crate::server::use_cases::support::is_open(store, agent_id, person)
+        .await
+        .map_err(staff_error)?
+    {
+        Ok(())
+    } else {
+        Err(AppError::BadInput(
+            "Open this person's permissions first; opening is recorded.".into(),
+        ))
+    }
+}
+
 /// `q` is the start of an email or name, or an exact id or handle; `page` counts from 1.
 #[server(endpoint = "support-search")]
 pub async fn find_people(q: Option<String>, page: Option<String>) -> Result<SignedIn<SupportSearch>, AppError> {
@@ -107,14 +122,7 @@ pub async fn support_revoke(
     };
     let store = &app_state().store;
     // Revoking is only for a case this agent has opened: every action follows a recorded look.
-    let opened = crate::server::use_cases::support::is_open(store, agent.id, person)
-        .await
-        .map_err(|e| failed(staff_error(e)))?;
-    if !opened {
-        return Err(failed(AppError::BadInput(
-            "Open this person's permissions first; opening is recorded.".into(),
-        )));
-    }
+    require_open_case(store, agent.id, person).await.map_err(failed)?;
     let notice =
         crate::server::use_cases::support::revoke_for(store, agent.id, person, &scope, &reason, ticket.as_deref())
             .await
@@ -156,14 +164,7 @@ pub async fn support_refuse_through_friends(
         Some(raw) => Some(Slug::parse(raw, "partner").map_err(|e| failed(AppError::BadInput(e.to_string())))?),
     };
     let store = &app_state().store;
-    let opened = crate::server::use_cases::support::is_open(store, agent.id, person)
-        .await
-        .map_err(|e| failed(staff_error(e)))?;
-    if !opened {
-        return Err(failed(AppError::BadInput(
-            "Open this person's permissions first; opening is recorded.".into(),
-        )));
-    }
+    require_open_case(store, agent.id, person).await.map_err(failed)?;
     let notice = crate::server::use_cases::through_friends::refuse_for(
         store,
         agent.id,
