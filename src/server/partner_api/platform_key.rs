@@ -2,13 +2,12 @@
 //! (never a partner's), then a JSON body within the route's limit.
 
 use super::ApiError;
-use crate::server::http::body_limit::limit_for;
+use super::request::json_body;
 use crate::server::state::AppState;
 use crate::server::storage::consent::key_cache::KeyDigest;
-use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use serde::de::DeserializeOwned;
 
 /// A call made with the platform key, and the JSON body it sent.
@@ -20,14 +19,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for PlatformRequest<T> {
     async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
         // The key is checked first: a stranger learns nothing about what a body should be.
         check_platform_key(state, request.headers())?;
-        let limit = limit_for(request.uri().path());
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| match rejection.status() {
-                StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge(limit),
-                _ => ApiError::MalformedJson(rejection.body_text()),
-            })?;
-        let body = serde_json::from_slice(&bytes).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+        let body = json_body(request, state).await?;
         Ok(PlatformRequest(body))
     }
 }

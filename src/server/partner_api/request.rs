@@ -26,16 +26,21 @@ impl<T: DeserializeOwned> FromRequest<AppState> for PartnerRequest<T> {
     async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
         // The key is checked first: a stranger learns nothing about what a body should be.
         let partner = authenticated_partner(state, request.headers()).await?;
-        let limit = limit_for(request.uri().path());
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| match rejection.status() {
-                StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge(limit),
-                _ => ApiError::MalformedJson(rejection.body_text()),
-            })?;
-        let body = serde_json::from_slice(&bytes).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+        let body = json_body(request, state).await?;
         Ok(PartnerRequest { partner, body })
     }
+}
+
+/// The request's JSON body, within its route's limit (the partner and the platform APIs alike).
+pub(super) async fn json_body<T: DeserializeOwned>(request: Request, state: &AppState) -> Result<T, ApiError> {
+    let limit = limit_for(request.uri().path());
+    let bytes = Bytes::from_request(request, state)
+        .await
+        .map_err(|rejection| match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge(limit),
+            _ => ApiError::MalformedJson(rejection.body_text()),
+        })?;
+    serde_json::from_slice(&bytes).map_err(|e| ApiError::MalformedJson(e.to_string()))
 }
 
 /// The partner whose key a request without a body carries.
