@@ -77,14 +77,18 @@ pub fn exposure_of(friend_category: &str) -> Option<Exposure> {
 }
 
 /// Whether a partner sees a person through a friend, now: `friend_grants` is the decision on
-/// the friend's own grant of the category that shows it. The person's "no" wins over anything
-/// the friend granted, and a stranger is never seen.
-pub fn decide_via(are_friends: bool, person_refused: bool, friend_grants: Decision) -> Decision {
+/// the friend's own grant of the category that shows it, `refused_since` when the person said
+/// no to this partner seeing them through friends. The person's "no" wins over anything the
+/// friend granted, and a stranger is never seen.
+pub fn decide_via(are_friends: bool, refused_since: Option<i64>, friend_grants: Decision) -> Decision {
     let deny = |reason| Decision::Deny { reason, since: None };
     if !are_friends {
         deny(DenyReason::NotAFriend)
-    } else if person_refused {
-        deny(DenyReason::RefusedByPerson)
+    } else if let Some(since) = refused_since {
+        Decision::Deny {
+            reason: DenyReason::RefusedByPerson,
+            since: Some(since),
+        }
     } else if friend_grants != Decision::Allow {
         deny(DenyReason::FriendDidNotGrant)
     } else {
@@ -132,19 +136,20 @@ mod tests {
             reason: DenyReason::Withdrawn,
             since: Some(5),
         };
-        assert_eq!(decide_via(true, false, Decision::Allow), Decision::Allow);
+        assert_eq!(decide_via(true, None, Decision::Allow), Decision::Allow);
         assert_eq!(
-            decide_via(false, false, Decision::Allow),
+            decide_via(false, Some(3), Decision::Allow),
             denied(DenyReason::NotAFriend)
         );
         assert_eq!(
-            decide_via(true, true, Decision::Allow),
-            denied(DenyReason::RefusedByPerson)
+            decide_via(true, Some(3), Decision::Allow),
+            Decision::Deny {
+                reason: DenyReason::RefusedByPerson,
+                since: Some(3),
+            },
+            "the no wins, and says since when"
         );
-        assert_eq!(
-            decide_via(true, false, withdrawn),
-            denied(DenyReason::FriendDidNotGrant)
-        );
+        assert_eq!(decide_via(true, None, withdrawn), denied(DenyReason::FriendDidNotGrant));
     }
 
     #[test]

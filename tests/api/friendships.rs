@@ -41,6 +41,20 @@ pub async fn friends(app: &TestApp, person: &str) -> Vec<String> {
         .collect()
 }
 
+/// The platform sets a person's whole friends list; returns the status.
+pub async fn set_friends(app: &TestApp, person: &str, friends: &[&str]) -> u16 {
+    let body = json!({ "person": person, "friends": friends });
+    platform(
+        app,
+        reqwest::Method::PUT,
+        "/api/v1/platform/friends",
+        Some(PLATFORM_KEY),
+        Some(body),
+    )
+    .await
+    .0
+}
+
 pub async fn end(app: &TestApp, person: &str, friend: &str) -> u16 {
     let path = format!("/api/v1/platform/friendships/{person}/{friend}");
     platform(app, reqwest::Method::DELETE, &path, Some(PLATFORM_KEY), None)

@@ -3,7 +3,7 @@
 //! answered with a reason the partner can act on, enforced by the very next check, and
 //! recorded for the person.
 
-use crate::friendships::end;
+use crate::friendships::{end, set_friends};
 use crate::helpers::{ALICE, TestApp};
 use crate::on_both_engines;
 use serde_json::{Value, json};
@@ -77,6 +77,23 @@ async fn a_partner_sees_a_person_only_through_a_friend_who_grants_it(app: TestAp
     assert_eq!(
         said(&via(&app, "amazon", "carol", "contacts", "alice").await),
         ("deny", Some("not_a_friend"))
+    );
+
+    // The platform sets Alice's whole list without Dan, then with him again: each time the
+    // very next check follows.
+    assert_eq!(
+        said(&via(&app, "yahoo", "dan", "posts", "alice").await),
+        ("allow", None)
+    );
+    assert_eq!(set_friends(&app, "alice", &["bob"]).await, 200);
+    assert_eq!(
+        said(&via(&app, "yahoo", "dan", "posts", "alice").await),
+        ("deny", Some("not_a_friend"))
+    );
+    assert_eq!(set_friends(&app, "alice", &["bob", "dan"]).await, 200);
+    assert_eq!(
+        said(&via(&app, "yahoo", "dan", "posts", "alice").await),
+        ("allow", None)
     );
 }
 on_both_engines!(a_partner_sees_a_person_only_through_a_friend_who_grants_it);

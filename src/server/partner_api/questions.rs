@@ -141,8 +141,8 @@ pub async fn answer_all(
             let decision = match asked.via {
                 // One fact per question through a friend, in order; none would mean no friendship.
                 Some(_) => facts.next().map_or_else(
-                    || decide_via(false, false, on_grant),
-                    |fact| decide_via(fact.are_friends, fact.person_refused, on_grant),
+                    || decide_via(false, None, on_grant),
+                    |fact| decide_via(fact.are_friends, fact.refused_since, on_grant),
                 ),
                 None => on_grant,
             };

@@ -1,5 +1,6 @@
 //! Opening the database named by `DATABASE_URL`, tuned per engine, and running migrations.
 
+use super::consent::friend_cache::FriendCache;
 use super::consent::grant_cache::GrantCache;
 use super::consent::key_cache::KeyCache;
 use anyhow::Context;
@@ -27,6 +28,8 @@ pub struct Store {
     pub(super) keys: Arc<KeyCache>,
     /// Only on SQLite, which one process serves; see `grant_cache`.
     pub(super) grants: Option<Arc<GrantCache>>,
+    /// Only on SQLite, like `grants`; see `friend_cache`.
+    pub(super) friends: Option<Arc<FriendCache>>,
 }
 
 impl Engine {
@@ -145,6 +148,7 @@ impl Store {
                     engine,
                     keys: Arc::default(),
                     grants: Some(Arc::default()),
+                    friends: Some(Arc::default()),
                 }
             }
             Engine::Postgres => {
@@ -161,6 +165,7 @@ impl Store {
                     engine,
                     keys: Arc::default(),
                     grants: None,
+                    friends: None,
                 }
             }
         };

@@ -1,85 +1,14 @@
 //! The consent ledger: appending events to each user's hash chain, verifying the chains, and
 //! replaying them into grant states.
 
-use super::grant_cache::GrantCache;
-use super::key_cache::KeyCache;
+pub(in crate::server::storage) use super::write_tx::Changes;
+pub use super::write_tx::WriteTx;
 use crate::domain::decision::GrantStatus;
 use crate::domain::ledger_hash::GENESIS;
 pub use crate::domain::ledger_hash::NewEvent;
 use crate::server::storage::error::StoreResult;
 use crate::server::storage::{Engine, Store};
 use sha2::{Digest, Sha256};
-use sqlx::{Any, AnyConnection, Transaction};
-use std::ops::{Deref, DerefMut};
-use std::sync::Arc;
-
-/// A write transaction that, when it ends (committed or not), makes the store's caches forget
-/// what it may have changed, before the caller can answer anyone.
-pub struct WriteTx {
-    tx: Transaction<'static, Any>,
-    // Declared after `tx`, so it is dropped after the transaction ends.
-    forget: ForgetOnEnd,
-}
-
-/// What a write may change, and so what the caches must forget when it ends.
-pub(in crate::server::storage) enum Changes {
-    GrantsOf(i64),
-    PartnerKeys,
-}
-
-struct ForgetOnEnd {
-    changes: Changes,
-    grants: Option<Arc<GrantCache>>,
-    keys: Arc<KeyCache>,
-}
-
-impl Drop for ForgetOnEnd {
-    fn drop(&mut self) {
-        match self.changes {
-            Changes::GrantsOf(user_id) => {
-                if let Some(grants) = &self.grants {
-                    grants.forget(user_id);
-                }
-            }
-            Changes::PartnerKeys => self.keys.forget_all(),
-        }
-    }
-}
-
-impl WriteTx {
-    pub(in crate::server::storage) fn new(tx: Transaction<'static, Any>, store: &Store, changes: Changes) -> Self {
-        WriteTx {
-            tx,
-            forget: ForgetOnEnd {
-                changes,
-                grants: store.grants.clone(),
-                keys: store.keys.clone(),
-            },
-        }
-    }
-
-    /// Commits, then the caches forget what changed.
-    pub async fn commit(self) -> Result<(), sqlx::Error> {
-        let WriteTx { tx, forget } = self;
-        let committed = tx.commit().await;
-        drop(forget);
-        committed
-    }
-}
-
-impl Deref for WriteTx {
-    type Target = AnyConnection;
-
-    fn deref(&self) -> &AnyConnection {
-        &self.tx
-    }
-}
-
-impl DerefMut for WriteTx {
-    fn deref_mut(&mut self) -> &mut AnyConnection {
-        &mut self.tx
-    }
-}
 
 /// The first place a chain does not hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
