@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expectVisibleFocus, tabTo } from './keyboard';
 import { createUser, signIn } from './support';
 
 // Bob never agreed to anything, yet Bing sees his name because Alice lets Bing read her
@@ -48,6 +49,11 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(bing).toBeVisible();
       await bing.getByText('Through which friends, since when (1)').click();
       await expect(bing.getByText(/Generous Friend, friends since \d+ \w+ \d{4}/)).toBeVisible();
+      // What Bing did through the friend: counts are written once a second.
+      await expect(async () => {
+        await page.reload();
+        await expect(page.getByText('Microsoft Bing saw you through Generous Friend’s friends list once this week.')).toBeVisible({ timeout: 500 });
+      }).toPass({ timeout: 10_000 });
       // axe runs as a script in the page: only where scripts run.
       if (javaScriptEnabled) await expectNoAxeViolations(page);
 
@@ -55,7 +61,14 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByRole('status')).toHaveText('Done: Microsoft Bing cannot see you through your friends any more.');
       expect(await bingSees(request, person.handle, friend.handle)).toBe('refused_by_person');
       await expect(page.getByText('You said no: Microsoft Bing cannot see you through your friends.')).toBeVisible();
+      // Bing asked anyway: the refused attempt stands out, on this page and on Activity.
+      await page.reload();
+      const tried = /^Microsoft Bing tried to see your name through Generous Friend once after you said no on \d+ \w+ \d{4}\.$/;
+      await expect(page.locator('.attempt-alert').filter({ hasText: tried })).toBeVisible();
       if (javaScriptEnabled) await expectNoAxeViolations(page);
+      await page.goto('/activity');
+      await expect(page.getByRole('region', { name: 'Attempts after access ended' }).getByText(tried)).toBeVisible();
+      await page.goto('/through-friends');
 
       await page.getByRole('button', { name: 'Allow Microsoft Bing again' }).click();
       await expect(page.getByRole('status')).toHaveText('Allowed again: Microsoft Bing may see you through your friends.');
@@ -86,4 +99,32 @@ test('nobody sees me through my friends, on a phone, and the empty state', async
   await expectNoAxeViolations(page);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(width, 'no sideways scrolling at 375 px').toBeLessThanOrEqual(375);
+});
+
+test('a person says no and allows again with the keyboard alone', async ({ page, request }) => {
+  const friend = createUser('Keyboard Friend');
+  const person = createUser('Keyboard Person', { grants: false });
+  await befriend(request, person.handle, friend.handle);
+  await signIn(page, person);
+  await page.goto('/through-friends');
+
+  const bing = page.getByRole('listitem').filter({ hasText: 'Microsoft Bing can see your name through Keyboard Friend' });
+  const opener = bing.getByText('Through which friends, since when (1)');
+  await tabTo(page, opener, 'the list of friends');
+  await expectVisibleFocus(opener, 'list of friends');
+  await page.keyboard.press('Enter');
+  await expect(bing.getByText(/Keyboard Friend, friends since/)).toBeVisible();
+
+  const no = bing.getByRole('button', { name: "Don't let Microsoft Bing see me through my friends" });
+  await tabTo(page, no, 'the no button');
+  await expectVisibleFocus(no, 'no button');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status')).toHaveText('Done: Microsoft Bing cannot see you through your friends any more.');
+  expect(await bingSees(request, person.handle, friend.handle)).toBe('refused_by_person');
+
+  const again = page.getByRole('button', { name: 'Allow Microsoft Bing again' });
+  await tabTo(page, again, 'Allow again');
+  await page.keyboard.press('Space');
+  await expect(page.getByRole('status')).toHaveText('Allowed again: Microsoft Bing may see you through your friends.');
+  expect(await bingSees(request, person.handle, friend.handle)).toBe('allow');
 });

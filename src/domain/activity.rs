@@ -104,21 +104,44 @@ impl Series {
 }
 
 /// How an access had ended when a partner still tried to use it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EndedBy {
     Withdrawn,
     Revoked,
     Expired,
+    /// The person said no to the partner seeing them through their friends.
+    SaidNo,
+}
+
+impl EndedBy {
+    /// The stored word: a grant's status, or "refused" for the person's no.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndedBy::Withdrawn => "withdrawn",
+            EndedBy::Revoked => "revoked",
+            EndedBy::Expired => "expired",
+            EndedBy::SaidNo => "refused",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [EndedBy::Withdrawn, EndedBy::Revoked, EndedBy::Expired, EndedBy::SaidNo]
+            .into_iter()
+            .find(|ended_by| ended_by.as_str() == raw)
+    }
 }
 
 /// Attempts after an access ended, grouped: "Spotify tried to read your messages 3 times …".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AttemptsAfterEnd {
     pub partner_name: String,
+    /// "messages"; through a friend, what of the person it would see: "your name".
     pub category_noun: String,
     pub access: Access,
     pub ended_by: EndedBy,
+    /// The friend it tried to see the person through, by name.
+    pub through: Option<String>,
     /// When the access ended, already formatted for people.
     pub ended_on: String,
     pub attempts: i64,
@@ -136,8 +159,12 @@ impl AttemptsAfterEnd {
             EndedBy::Withdrawn => format!("after you withdrew access on {on}"),
             EndedBy::Revoked => format!("after support revoked access on {on}"),
             EndedBy::Expired => format!("after access expired on {on}"),
+            EndedBy::SaidNo => format!("after you said no on {on}"),
         };
-        format!("{partner} tried to {access} your {noun} {times} {after}.")
+        match &self.through {
+            Some(friend) => format!("{partner} tried to see {noun} through {friend} {times} {after}."),
+            None => format!("{partner} tried to {access} your {noun} {times} {after}."),
+        }
     }
 }
 
@@ -190,6 +217,7 @@ mod tests {
             category_noun: "messages".into(),
             access: Access::Read,
             ended_by: EndedBy::Withdrawn,
+            through: None,
             ended_on: "12 Mar 2026".into(),
             attempts: 3,
             last_attempt_ago: "2 hours ago".into(),
@@ -198,6 +226,20 @@ mod tests {
             attempts.sentence(),
             "Spotify tried to read your messages 3 times after you withdrew access on 12 Mar 2026."
         );
+        let through_a_friend = AttemptsAfterEnd {
+            partner_name: "Microsoft Bing".into(),
+            category_noun: "your name".into(),
+            ended_by: EndedBy::SaidNo,
+            through: Some("Alice Example".into()),
+            attempts: 1,
+            ..attempts
+        };
+        assert_eq!(
+            through_a_friend.sentence(),
+            "Microsoft Bing tried to see your name through Alice Example once after you said no on 12 Mar 2026."
+        );
+        assert_eq!(EndedBy::parse("refused"), Some(EndedBy::SaidNo));
+        assert_eq!(EndedBy::parse("active"), None);
     }
 
     #[test]

@@ -25,6 +25,12 @@ pub struct SeenThroughFriends {
     pub friends: Vec<(String, String)>,
     /// The person said no to this partner (or to every partner).
     pub refused: bool,
+    /// What it did this week through each friend: "Microsoft Bing saw you through Alice
+    /// Example's friends list 12 times this week."
+    pub seen: Vec<String>,
+    /// Its attempts refused after the person said no, which stand out: "Microsoft Bing tried
+    /// to see your name through Alice Example 3 times after you said no on 6 Dec 2026."
+    pub tried_after_no: Vec<String>,
 }
 
 impl SeenThroughFriends {
@@ -69,6 +75,8 @@ mod tests {
                 ("Bob Example".into(), "2 Jan 2020".into()),
             ],
             refused: false,
+            seen: Vec::new(),
+            tried_after_no: Vec::new(),
         };
         assert_eq!(
             seen.sentence(),

@@ -23,26 +23,32 @@ pub struct Exposure {
     pub person_category: &'static str,
     /// What of the person it shows: "your name".
     pub shows: &'static str,
+    /// The friend's data it is seen in: "friends list" (Alice's friends list).
+    pub seen_in: &'static str,
 }
 
 pub const EXPOSURES: [Exposure; 4] = [
     Exposure {
         friend_category: "friends",
+        seen_in: "friends list",
         person_category: "profile",
         shows: "your name",
     },
     Exposure {
         friend_category: "contacts",
+        seen_in: "contacts",
         person_category: "contacts",
         shows: "your contact details",
     },
     Exposure {
         friend_category: "posts",
+        seen_in: "posts",
         person_category: "posts",
         shows: "the posts you shared with them",
     },
     Exposure {
         friend_category: "calendar",
+        seen_in: "calendar",
         person_category: "calendar",
         shows: "the calendar entries you shared with them",
     },
@@ -61,14 +67,17 @@ pub enum ViaError {
 
 /// The exposure a partner asks about with `via`: `access` on the person's `category`.
 pub fn exposure_asked(person_category: &str, access: Access) -> Result<Exposure, ViaError> {
-    let exposure = EXPOSURES
-        .iter()
-        .find(|e| e.person_category == person_category)
+    let exposure = exposure_of_person(person_category)
         .ok_or_else(|| ViaError::NotSeenThroughFriends(person_category.to_owned()))?;
     if access != Access::Read {
         return Err(ViaError::NotRead(access));
     }
-    Ok(*exposure)
+    Ok(exposure)
+}
+
+/// What a question with `via` about the person's `person_category` is about.
+pub fn exposure_of_person(person_category: &str) -> Option<Exposure> {
+    EXPOSURES.iter().copied().find(|e| e.person_category == person_category)
 }
 
 /// The exposures a friend's read of `friend_category` gives.
@@ -103,6 +112,15 @@ pub fn seen_through_sentence(partner: &str, shows: &str, first_friend: &str, oth
         1 => format!("{partner} can see {shows} through {first_friend} and 1 other friend"),
         n => format!("{partner} can see {shows} through {first_friend} and {n} other friends"),
     }
+}
+
+/// "Microsoft Bing saw you through Alice Example's friends list 12 times this week."
+pub fn seen_count_sentence(partner: &str, friend: &str, seen_in: &str, times: i64) -> String {
+    let times = match times {
+        1 => "once".to_owned(),
+        n => format!("{n} times"),
+    };
+    format!("{partner} saw you through {friend}\u{2019}s {seen_in} {times} this week.")
 }
 
 #[cfg(test)]
@@ -150,6 +168,18 @@ mod tests {
             "the no wins, and says since when"
         );
         assert_eq!(decide_via(true, None, withdrawn), denied(DenyReason::FriendDidNotGrant));
+    }
+
+    #[test]
+    fn what_a_partner_saw_is_said_with_the_friend_and_their_data() {
+        assert_eq!(
+            seen_count_sentence("Microsoft Bing", "Alice Example", "friends list", 12),
+            "Microsoft Bing saw you through Alice Example\u{2019}s friends list 12 times this week."
+        );
+        assert_eq!(
+            seen_count_sentence("Amazon", "Bob Example", "contacts", 1),
+            "Amazon saw you through Bob Example\u{2019}s contacts once this week."
+        );
     }
 
     #[test]

@@ -54,9 +54,21 @@ fn partner_line(seen: &SeenThroughFriends) -> impl IntoView {
         )
         .into_any()
     };
+    let used = seen
+        .seen
+        .iter()
+        .map(|sentence| view! { <p class="use">{sentence.clone()}</p> })
+        .collect_view();
+    let tried = seen
+        .tried_after_no
+        .iter()
+        .map(|sentence| view! { <p class="attempt-alert">{sentence.clone()}</p> })
+        .collect_view();
     view! {
         <li class=if seen.refused { "seen refused" } else { "seen" }>
             <p class="sentence">{seen.sentence()}</p>
+            {tried}
+            {used}
             <details>
                 <summary>{format!("Through which friends, since when ({})", seen.friends.len())}</summary>
                 <ul>{friends}</ul>

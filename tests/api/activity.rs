@@ -4,7 +4,7 @@
 use crate::helpers::{ALICE, BOB, TestApp};
 use crate::on_both_engines;
 use std::time::Duration;
-use who_can_see::domain::decision::GrantStatus;
+use who_can_see::domain::activity::EndedBy;
 use who_can_see::server::clock::{human_date, now_ms};
 
 /// Reads `path` until it contains `expected`: counted decisions are written once a second.
@@ -55,7 +55,7 @@ async fn attempts_after_a_withdrawal_are_each_kept_and_stand_out(app: TestApp) {
     // On record before the partner got its answer, each on its own, as pages read them.
     let alice = app.store.user_id_by_handle("alice").await.unwrap().unwrap();
     let refused = app.store.refused_attempts_of_user(alice, 0).await.unwrap();
-    assert_eq!(refused.iter().filter(|a| a.reason == GrantStatus::Withdrawn).count(), 3);
+    assert_eq!(refused.iter().filter(|a| a.reason == EndedBy::Withdrawn).count(), 3);
 
     let today = human_date(now_ms());
     let sentence = format!("Spotify tried to read your messages 3 times after you withdrew access on {today}.");

@@ -44,5 +44,6 @@ mod support;
 mod support_requests;
 mod throttle;
 mod through_friends;
+mod through_friends_activity;
 mod unused_access;
 mod web_security;

@@ -3,7 +3,7 @@
 
 use crate::helpers::{Engine, spawn_app};
 use std::time::{Duration, Instant};
-use who_can_see::domain::decision::GrantStatus;
+use who_can_see::domain::activity::EndedBy;
 use who_can_see::domain::revocation::RevocationScope;
 use who_can_see::server::clock::now_ms;
 use who_can_see::server::storage::consent::grants::Actor;
@@ -57,7 +57,7 @@ async fn simulated_partner_traffic_is_recorded_as_alices_activity() {
             assert!(
                 refused
                     .iter()
-                    .all(|r| matches!(r.reason, GrantStatus::Withdrawn | GrantStatus::Expired))
+                    .all(|r| matches!(r.reason, EndedBy::Withdrawn | EndedBy::Expired))
             );
             break;
         }

@@ -7,8 +7,6 @@ use crate::friendships::{end, set_friends};
 use crate::helpers::{ALICE, TestApp};
 use crate::on_both_engines;
 use serde_json::{Value, json};
-use std::time::Duration;
-use who_can_see::server::clock::now_ms;
 
 async fn via(app: &TestApp, partner: &str, user: &str, category: &str, friend: &str) -> Value {
     let response = app
@@ -166,35 +164,3 @@ async fn a_question_through_a_friend_that_cannot_be_asked_is_refused(app: TestAp
     }
 }
 on_both_engines!(a_question_through_a_friend_that_cannot_be_asked_is_refused);
-
-async fn what_a_partner_saw_through_a_friend_is_recorded_for_the_person(app: TestApp) {
-    let bob = app.user_id("bob").await;
-    let since = now_ms() - 60_000;
-    for _ in 0..3 {
-        via(&app, "bing", "bob", "profile", "alice").await;
-    }
-    via(&app, "bing", "bob", "contacts", "alice").await;
-    let catalog = app.store.catalog().await.unwrap();
-    let (bing, profile, contacts) = (
-        catalog.partner_id("bing").unwrap(),
-        catalog.category_id("profile").unwrap(),
-        catalog.category_id("contacts").unwrap(),
-    );
-    // Counts are written once a second.
-    let mut hours = Vec::new();
-    for _ in 0..50 {
-        hours = app.store.hours_of_use(bob, since - 3_600_000).await.unwrap();
-        if hours.iter().any(|h| h.category_id == contacts) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let seen: Vec<(i64, i64, i64)> = hours
-        .iter()
-        .filter(|h| h.partner_id == bing)
-        .map(|h| (h.category_id, h.allowed, h.denied))
-        .collect();
-    assert!(seen.contains(&(profile, 3, 0)), "{seen:?}");
-    assert!(seen.contains(&(contacts, 0, 1)), "{seen:?}");
-}
-on_both_engines!(what_a_partner_saw_through_a_friend_is_recorded_for_the_person);

@@ -2,7 +2,8 @@
 //! validate every question, look each thing up once, decide, record, answer. A question may
 //! name a friend (`via`) through whom the partner sees the user: it is decided on the friend's
 //! grant, the friendship and the user's own "no" (`domain::through_friends`), and recorded as
-//! a decision about the user.
+//! a decision about the user through that friend, and (between friends) as a use of the
+//! friend's grant.
 
 use super::ApiError;
 use super::answer::{CheckAnswer, answer};
@@ -11,8 +12,9 @@ use crate::domain::decision::{Decision, decide};
 use crate::domain::through_friends::{ViaError, decide_via, exposure_asked};
 use crate::server::clock::now_ms;
 use crate::server::state::AppState;
-use crate::server::storage::activity::AccessKey;
+use crate::server::storage::activity::{AccessKey, CountKey};
 use crate::server::storage::consent::catalog::CatalogEntry;
+use crate::server::storage::consent::friends::FriendFacts;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -133,23 +135,36 @@ pub async fn answer_all(
         .collect();
     let mut facts = state.store.friend_facts(partner.id, &pairs).await?.into_iter();
     let now = now_ms();
-    let decisions: Vec<(AccessKey, Decision)> = asked
-        .into_iter()
-        .zip(grants)
-        .map(|(asked, grant)| {
-            let on_grant = decide(grant, now);
-            let decision = match asked.via {
+    let mut answers = Vec::with_capacity(asked.len());
+    let mut recorded: Vec<(CountKey, Decision)> = Vec::with_capacity(asked.len());
+    for (asked, grant) in asked.into_iter().zip(grants) {
+        let on_grant = decide(grant, now);
+        let decision = match asked.via {
+            None => on_grant,
+            Some(_) => {
                 // One fact per question through a friend, in order; none would mean no friendship.
-                Some(_) => facts.next().map_or_else(
-                    || decide_via(false, None, on_grant),
-                    |fact| decide_via(fact.are_friends, fact.refused_since, on_grant),
-                ),
-                None => on_grant,
-            };
-            (asked.key, decision)
-        })
-        .collect();
+                let fact = facts.next().unwrap_or(FriendFacts {
+                    are_friends: false,
+                    refused_since: None,
+                });
+                if fact.are_friends {
+                    // Seeing the person through the friend's list uses the friend's own grant:
+                    // it is recorded for the friend as any check of it would be.
+                    recorded.push((CountKey::own(asked.grant), on_grant));
+                }
+                decide_via(fact.are_friends, fact.refused_since, on_grant)
+            }
+        };
+        recorded.push((
+            CountKey {
+                asked: asked.key,
+                via: asked.via,
+            },
+            decision,
+        ));
+        answers.push(answer(decision));
+    }
     // Refused attempts are on the record before the partner hears "deny".
-    state.recorder.record(&decisions, now).await?;
-    Ok(decisions.into_iter().map(|(_, decision)| answer(decision)).collect())
+    state.recorder.record(&recorded, now).await?;
+    Ok(answers)
 }

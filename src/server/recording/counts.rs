@@ -4,7 +4,7 @@
 use crate::domain::activity::hour_start_of;
 use crate::server::error::log_store_error;
 use crate::server::storage::Store;
-use crate::server::storage::activity::{AccessKey, CountedHour, HourTally};
+use crate::server::storage::activity::{CountKey, CountedHour, HourTally};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -13,7 +13,7 @@ use tokio::sync::watch;
 /// How often tallied decisions are written: the most a crash can lose.
 pub const FLUSH_EVERY: Duration = Duration::from_secs(1);
 
-type ByKeyAndHour = HashMap<(AccessKey, i64), HourTally>;
+type ByKeyAndHour = HashMap<(CountKey, i64), HourTally>;
 
 /// Decisions counted since the last write.
 #[derive(Default)]
@@ -26,7 +26,7 @@ impl Tallies {
     }
 
     /// Counts decisions made at `at`: `true` for allowed, `false` for denied.
-    pub(super) fn count(&self, decisions: impl Iterator<Item = (AccessKey, bool)>, at: i64) {
+    pub(super) fn count(&self, decisions: impl Iterator<Item = (CountKey, bool)>, at: i64) {
         let hour = hour_start_of(at);
         let mut tallies = self.lock();
         for (key, allowed) in decisions {
@@ -109,14 +109,15 @@ mod tests {
     use super::*;
     use crate::domain::access::Access;
     use crate::domain::activity::HOUR_MS;
+    use crate::server::storage::activity::AccessKey;
 
-    fn key(user_id: i64) -> AccessKey {
-        AccessKey {
+    fn key(user_id: i64) -> CountKey {
+        CountKey::own(AccessKey {
             user_id,
             partner_id: 2,
             category_id: 3,
             access: Access::Read,
-        }
+        })
     }
 
     #[test]

@@ -2,8 +2,9 @@
 
 use super::counts::{Tallies, write_every_second};
 use super::refusals::RefusalQueue;
-use crate::domain::decision::{Decision, DenyReason, GrantStatus};
-use crate::server::storage::activity::{AccessKey, RefusedAttempt};
+use crate::domain::activity::EndedBy;
+use crate::domain::decision::{Decision, DenyReason};
+use crate::server::storage::activity::{CountKey, RefusedAttempt};
 use crate::server::storage::{Store, StoreError};
 use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
@@ -22,8 +23,8 @@ struct Running {
     writers: Mutex<Vec<JoinHandle<()>>>,
 }
 
-/// How an access ended and when, if the decision denies one that existed.
-fn ended_access(decision: &Decision) -> Option<(GrantStatus, i64)> {
+/// How an access ended (or the person said no) and when, if the decision denies because of it.
+fn ended_access(decision: &Decision) -> Option<(EndedBy, i64)> {
     let Decision::Deny {
         reason,
         since: Some(ended_at),
@@ -31,17 +32,15 @@ fn ended_access(decision: &Decision) -> Option<(GrantStatus, i64)> {
     else {
         return None;
     };
-    let status = match reason {
-        DenyReason::Withdrawn => GrantStatus::Withdrawn,
-        DenyReason::Revoked => GrantStatus::Revoked,
-        DenyReason::Expired => GrantStatus::Expired,
-        // Never granted, or asked through a friend: counted as denials, with nothing that ended.
-        DenyReason::NeverGranted
-        | DenyReason::NotAFriend
-        | DenyReason::FriendDidNotGrant
-        | DenyReason::RefusedByPerson => return None,
+    let ended_by = match reason {
+        DenyReason::Withdrawn => EndedBy::Withdrawn,
+        DenyReason::Revoked => EndedBy::Revoked,
+        DenyReason::Expired => EndedBy::Expired,
+        DenyReason::RefusedByPerson => EndedBy::SaidNo,
+        // Never granted, or not seen through a friend: counted as denials, nothing ended.
+        DenyReason::NeverGranted | DenyReason::NotAFriend | DenyReason::FriendDidNotGrant => return None,
     };
-    Some((status, ended_at))
+    Some((ended_by, ended_at))
 }
 
 impl DecisionRecorder {
@@ -65,7 +64,7 @@ impl DecisionRecorder {
 
     /// Records the decisions of one request, each made at `at`. Refused attempts are committed
     /// before this returns; if that fails the caller must not answer as if it succeeded.
-    pub async fn record(&self, decisions: &[(AccessKey, Decision)], at: i64) -> Result<(), StoreError> {
+    pub async fn record(&self, decisions: &[(CountKey, Decision)], at: i64) -> Result<(), StoreError> {
         let Some(running) = &self.running else {
             return Ok(());
         };

@@ -11,7 +11,7 @@ mod reads;
 mod writes;
 
 use crate::domain::access::Access;
-use crate::domain::decision::GrantStatus;
+use crate::domain::activity::EndedBy;
 
 /// One partner question about one access of one user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -39,18 +39,48 @@ impl HourTally {
     }
 }
 
-/// The counts of one key in one hour (the hour's start, Unix milliseconds).
-pub type CountedHour = (AccessKey, i64, HourTally);
+/// What a decision is counted under: the access asked about, and the friend it was asked
+/// through, if it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CountKey {
+    pub asked: AccessKey,
+    pub via: Option<i64>,
+}
 
-/// A partner asked to use an access the user took back, or that ran out.
+impl CountKey {
+    /// A question about the user's own grant.
+    pub fn own(asked: AccessKey) -> Self {
+        CountKey { asked, via: None }
+    }
+
+    /// As stored: 0 where no friend was named (a key column cannot be NULL).
+    fn via_column(&self) -> i64 {
+        self.via.unwrap_or(0)
+    }
+}
+
+/// The counts of one key in one hour (the hour's start, Unix milliseconds).
+pub type CountedHour = (CountKey, i64, HourTally);
+
+/// A partner asked to use an access the user took back or that ran out, or to see the user
+/// through a friend after the user said no.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefusedAttempt {
-    pub key: AccessKey,
-    /// How the access ended: withdrawn, revoked or expired.
-    pub reason: GrantStatus,
-    /// When the access ended.
+    pub key: CountKey,
+    pub reason: EndedBy,
+    /// When the access ended, or the user said no.
     pub ended_at: i64,
     pub at: i64,
+}
+
+/// How often a partner saw a user through one friend's data, since a moment.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SeenThroughFriend {
+    pub partner_id: i64,
+    /// The user's category asked about (profile: seen in the friend's friends list).
+    pub category_id: i64,
+    pub via_user_id: i64,
+    pub allowed: i64,
 }
 
 /// How much one access was used: allowed decisions since a moment, and the last one ever.

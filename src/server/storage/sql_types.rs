@@ -4,6 +4,7 @@
 //! the domain does not know is a decode error naming the column.
 
 use crate::domain::access::Access;
+use crate::domain::activity::EndedBy;
 use crate::domain::admin::AdminAction;
 use crate::domain::decision::GrantStatus;
 use crate::domain::request_status::RequestStatus;
@@ -41,6 +42,9 @@ macro_rules! stored_as_text {
 stored_as_text!(Access, Access::as_str, |text: &str| Ok(Access::parse(text)?));
 stored_as_text!(GrantStatus, GrantStatus::as_str, |text: &str| {
     GrantStatus::parse(text).ok_or_else(|| format!("unknown grant status {text:?}").into())
+});
+stored_as_text!(EndedBy, EndedBy::as_str, |text: &str| {
+    EndedBy::parse(text).ok_or_else(|| format!("unknown refusal reason {text:?}").into())
 });
 stored_as_text!(AdminAction, AdminAction::as_str, |text: &str| {
     AdminAction::parse(text).ok_or_else(|| format!("unknown admin action {text:?}").into())

@@ -1,10 +1,12 @@
 //! `who-can-see simulate`: sends the partner traffic the 2018 reports describe (Spotify reading
 //! and writing messages, Bing reading friends, ...) to a running instance's partner API with the
-//! demo keys, at a modest, irregular rate. It keeps asking after a user takes access back, so the
-//! Activity page fills with allowed use and with refused attempts.
+//! demo keys, at a modest, irregular rate, and asks about demo users' friends through them, as
+//! Bing and Amazon did. It keeps asking after a user takes access back or says no, so the
+//! Activity and "Through your friends" pages fill with use and with refused attempts.
 
 mod asking;
 
+use crate::domain::demo_accounts::DEMO_FRIENDSHIPS;
 use crate::server::tools::demo::demo_key;
 use asking::{Asked, ask_consent};
 use rand::rngs::StdRng;
@@ -51,6 +53,17 @@ const TRAFFIC: &[(&str, &str, &str, u32)] = &[
     ("bing", "messages", "read", 1),
 ];
 
+/// What partners ask about the user's friends through the user (`via`), and how often: what the
+/// 2018 reports say each read through friends lists. One check in three is one of these.
+const THROUGH_FRIENDS: &[(&str, &str, u32)] = &[
+    ("bing", "profile", 6),
+    ("amazon", "contacts", 3),
+    ("amazon", "profile", 2),
+    ("apple", "calendar", 2),
+    ("yahoo", "posts", 2),
+    ("nytimes", "profile", 2),
+];
+
 /// The simulator gives up when the instance has not answered for this long (it was stopped).
 const GIVE_UP_AFTER: Duration = Duration::from_secs(10);
 
@@ -84,27 +97,51 @@ impl Tally {
     }
 }
 
-fn pick_question(rng: &mut StdRng) -> (&'static str, &'static str, &'static str) {
-    let total: u32 = TRAFFIC.iter().map(|(.., weight)| weight).sum();
+/// One of `choices`, each as likely as its weight.
+fn pick<T: Copy>(rng: &mut StdRng, choices: &[(T, u32)]) -> T {
+    let total: u32 = choices.iter().map(|(_, weight)| weight).sum();
     let mut ticket = rng.gen_range(0..total);
-    for &(partner, category, access, weight) in TRAFFIC {
+    for &(choice, weight) in choices {
         if ticket < weight {
-            return (partner, category, access);
+            return choice;
         }
         ticket -= weight;
     }
     unreachable!("the ticket is below the total weight")
 }
 
+/// The question to send about `user`: about their own grants, or (one in three, when they have
+/// demo friends) about one of their friends, seen through them.
+fn question(rng: &mut StdRng, user: &str) -> (&'static str, serde_json::Value) {
+    let friends: Vec<&str> = DEMO_FRIENDSHIPS
+        .iter()
+        .filter_map(|&(a, b)| (a == user).then_some(b).or((b == user).then_some(a)))
+        .collect();
+    if !friends.is_empty() && rng.gen_range(0..3) == 0 {
+        let choices: Vec<((&str, &str), u32)> = THROUGH_FRIENDS
+            .iter()
+            .map(|&(partner, category, weight)| ((partner, category), weight))
+            .collect();
+        let (partner, category) = pick(rng, &choices);
+        let person = friends[rng.gen_range(0..friends.len())];
+        let body = serde_json::json!({ "user": person, "category": category, "access": "read", "via": user });
+        return (partner, body);
+    }
+    let choices: Vec<((&str, &str, &str), u32)> = TRAFFIC
+        .iter()
+        .map(|&(partner, category, access, weight)| ((partner, category, access), weight))
+        .collect();
+    let (partner, category, access) = pick(rng, &choices);
+    (
+        partner,
+        serde_json::json!({ "user": user, "category": category, "access": access }),
+    )
+}
+
 /// Asks one question; `None` when the instance could not be reached at all.
 async fn ask(client: &reqwest::Client, url: &str, user: &str, rng: &mut StdRng) -> Option<Tally> {
-    let (partner, category, access) = pick_question(rng);
-    let sent = client
-        .post(url)
-        .bearer_auth(demo_key(partner))
-        .json(&serde_json::json!({ "user": user, "category": category, "access": access }))
-        .send()
-        .await;
+    let (partner, body) = question(rng, user);
+    let sent = client.post(url).bearer_auth(demo_key(partner)).json(&body).send().await;
     let mut tally = Tally::default();
     match sent {
         Err(error) if error.is_connect() => return None,
@@ -112,7 +149,10 @@ async fn ask(client: &reqwest::Client, url: &str, user: &str, rng: &mut StdRng) 
             Ok(answer) if answer["decision"] == "allow" => tally.allowed = 1,
             Ok(answer) => {
                 tally.denied = 1;
-                if answer["reason"] != "never_granted" {
+                if !matches!(
+                    answer["reason"].as_str(),
+                    Some("never_granted" | "not_a_friend" | "friend_did_not_grant")
+                ) {
                     tally.refused = 1;
                 }
             }

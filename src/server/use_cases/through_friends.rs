@@ -2,6 +2,7 @@
 //! person's one-click "no" (to one partner, or to all) and its undo, each on the record. Support
 //! may say no for the person, with a reason; support can never undo it.
 
+use crate::domain::activity::AttemptsAfterEnd;
 use crate::domain::friends_view::{SeenThroughFriends, ThroughFriendsView};
 use crate::domain::role::parse_reason;
 use crate::domain::through_friends::exposure_of;
@@ -9,6 +10,7 @@ use crate::server::clock::{human_date, now_ms};
 use crate::server::storage::consent::friend_refusals::SeenBy;
 use crate::server::storage::consent::grants::Actor;
 use crate::server::storage::{Store, StoreError};
+use crate::server::use_cases::activity;
 use std::collections::BTreeMap;
 
 /// What one partner sees of the person, and through which friends (name, since when).
@@ -19,10 +21,12 @@ struct Seen {
 }
 
 pub async fn view(store: &Store, user_id: i64) -> Result<ThroughFriendsView, StoreError> {
+    let now = now_ms();
     let catalog = store.catalog().await?;
     let refusals = store.friend_refusals_of(user_id).await?;
+    let (seen, tried) = activity::through_friends_this_week(store, user_id, now).await?;
     let mut by_partner: BTreeMap<i64, Seen> = BTreeMap::new();
-    for row in store.exposures_of(user_id, now_ms()).await? {
+    for row in store.exposures_of(user_id, now).await? {
         let Some(exposure) = exposure_of(&row.friend_category) else {
             continue;
         };
@@ -45,6 +49,8 @@ pub async fn view(store: &Store, user_id: i64) -> Result<ThroughFriendsView, Sto
                 shows,
                 friends,
                 refused: refusals.refuses(partner.id),
+                seen: of_partner(&seen, partner.id, |sentence| sentence.clone()),
+                tried_after_no: of_partner(&tried, partner.id, AttemptsAfterEnd::sentence),
             })
         })
         .collect();
@@ -52,6 +58,14 @@ pub async fn view(store: &Store, user_id: i64) -> Result<ThroughFriendsView, Sto
         partners,
         nobody: refusals.everyone,
     })
+}
+
+/// The sentences about one partner, in order.
+fn of_partner<T>(all: &[(i64, T)], partner_id: i64, words: impl Fn(&T) -> String) -> Vec<String> {
+    all.iter()
+        .filter(|(id, _)| *id == partner_id)
+        .map(|(_, item)| words(item))
+        .collect()
 }
 
 /// Whom a click is about: a partner by its slug, or (none named) every partner.

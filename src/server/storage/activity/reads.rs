@@ -1,9 +1,9 @@
 //! Reading what partners did: a user's counts for the dashboard and the Activity page, and the
 //! attempts refused after an access ended.
 
-use super::{AccessKey, AccessUse, HourOfUse, RefusedAttempt};
+use super::{AccessKey, AccessUse, CountKey, HourOfUse, RefusedAttempt, SeenThroughFriend};
 use crate::domain::access::Access;
-use crate::domain::decision::GrantStatus;
+use crate::domain::activity::EndedBy;
 use crate::server::storage::Store;
 use crate::server::storage::error::StoreResult;
 
@@ -19,21 +19,22 @@ struct RefusedAttemptRow {
     partner_id: i64,
     category_id: i64,
     access: Access,
-    reason: GrantStatus,
+    via_user_id: Option<i64>,
+    reason: EndedBy,
     ended_at: i64,
     at: i64,
 }
 
 impl Store {
-    /// How each of a user's accesses was used: allowed decisions since `since`, and the last
-    /// ever (so every hour on record is read: "last used" may be old).
+    /// How each of a user's own accesses was used: allowed decisions since `since`, and the
+    /// last ever (so every hour on record is read: "last used" may be old).
     pub async fn access_use_of_user(&self, user_id: i64, since: i64) -> StoreResult<Vec<AccessUse>> {
         let sql = format!(
             "WITH counts_of_user AS {COUNTS_OF_USER} \
              SELECT partner_id, category_id, access, \
              CAST(SUM(CASE WHEN hour_start >= $3 THEN allowed ELSE 0 END) AS BIGINT) AS allowed_since, \
              MAX(last_allowed_at) AS last_allowed_at \
-             FROM counts_of_user GROUP BY partner_id, category_id, access"
+             FROM counts_of_user WHERE via_user_id = 0 GROUP BY partner_id, category_id, access"
         );
         // Only the fixed text above is spliced in; every value is bound.
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -44,12 +45,28 @@ impl Store {
             .await?)
     }
 
-    /// Every hour with decisions about a user's data since `since`, oldest first.
+    /// Every hour with decisions about a user's own accesses since `since`, oldest first.
     pub async fn hours_of_use(&self, user_id: i64, since: i64) -> StoreResult<Vec<HourOfUse>> {
         let sql = format!(
             "WITH counts_of_user AS {COUNTS_OF_USER} \
              SELECT partner_id, category_id, access, hour_start, allowed, denied \
-             FROM counts_of_user ORDER BY hour_start, partner_id, category_id, access"
+             FROM counts_of_user WHERE via_user_id = 0 ORDER BY hour_start, partner_id, category_id, access"
+        );
+        // Only the fixed text above is spliced in; every value is bound.
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(user_id)
+            .bind(since)
+            .fetch_all(&self.counts_pool)
+            .await?)
+    }
+
+    /// How often each partner saw the user through each friend since `since`.
+    pub async fn seen_through_friends_since(&self, user_id: i64, since: i64) -> StoreResult<Vec<SeenThroughFriend>> {
+        let sql = format!(
+            "WITH counts_of_user AS {COUNTS_OF_USER} \
+             SELECT partner_id, category_id, via_user_id, CAST(SUM(allowed) AS BIGINT) AS allowed \
+             FROM counts_of_user WHERE via_user_id <> 0 AND allowed > 0 \
+             GROUP BY partner_id, category_id, via_user_id"
         );
         // Only the fixed text above is spliced in; every value is bound.
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -62,7 +79,7 @@ impl Store {
     /// Every refused attempt on a user's data since `since`, oldest first.
     pub async fn refused_attempts_of_user(&self, user_id: i64, since: i64) -> StoreResult<Vec<RefusedAttempt>> {
         let rows: Vec<RefusedAttemptRow> = sqlx::query_as(
-            "SELECT partner_id, category_id, access, reason, ended_at, at FROM refused_attempts \
+            "SELECT partner_id, category_id, access, via_user_id, reason, ended_at, at FROM refused_attempts \
              WHERE user_id = $1 AND at >= $2 ORDER BY at, id",
         )
         .bind(user_id)
@@ -72,11 +89,14 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(|row| RefusedAttempt {
-                key: AccessKey {
-                    user_id,
-                    partner_id: row.partner_id,
-                    category_id: row.category_id,
-                    access: row.access,
+                key: CountKey {
+                    asked: AccessKey {
+                        user_id,
+                        partner_id: row.partner_id,
+                        category_id: row.category_id,
+                        access: row.access,
+                    },
+                    via: row.via_user_id,
                 },
                 reason: row.reason,
                 ended_at: row.ended_at,

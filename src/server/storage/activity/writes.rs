@@ -7,10 +7,10 @@ use crate::server::storage::error::StoreResult;
 use crate::server::storage::sql_lists::insert_rows;
 
 const ADD_COUNTS: &str = "INSERT INTO decision_counts \
-     (hour_start, user_id, partner_id, category_id, access, allowed, denied, last_allowed_at)";
+     (hour_start, user_id, partner_id, category_id, access, via_user_id, allowed, denied, last_allowed_at)";
 
 /// What an upsert does with a key the hour already has: adds to it.
-const ADD_TO_EXISTING: &str = "ON CONFLICT (hour_start, user_id, partner_id, category_id, access) DO UPDATE SET \
+const ADD_TO_EXISTING: &str = "ON CONFLICT (hour_start, user_id, partner_id, category_id, access, via_user_id) DO UPDATE SET \
      allowed = decision_counts.allowed + excluded.allowed, \
      denied = decision_counts.denied + excluded.denied, \
      last_allowed_at = CASE WHEN decision_counts.last_allowed_at IS NULL \
@@ -22,7 +22,7 @@ const ADD_TO_EXISTING: &str = "ON CONFLICT (hour_start, user_id, partner_id, cat
 const COUNTS_PER_STATEMENT: usize = 200;
 
 const INSERT_ATTEMPTS: &str =
-    "INSERT INTO refused_attempts (user_id, partner_id, category_id, access, reason, ended_at, at)";
+    "INSERT INTO refused_attempts (user_id, partner_id, category_id, access, via_user_id, reason, ended_at, at)";
 
 impl Store {
     /// Adds counted decisions to their hours, and lists the hours, in one transaction. The
@@ -47,15 +47,16 @@ impl Store {
                 self.engine(),
                 ADD_COUNTS,
                 ADD_TO_EXISTING,
-                8,
+                9,
                 slice,
                 |query, (key, hour_start, tally)| {
                     query
                         .bind(*hour_start)
-                        .bind(key.user_id)
-                        .bind(key.partner_id)
-                        .bind(key.category_id)
-                        .bind(key.access)
+                        .bind(key.asked.user_id)
+                        .bind(key.asked.partner_id)
+                        .bind(key.asked.category_id)
+                        .bind(key.asked.access)
+                        .bind(key.via_column())
                         .bind(tally.allowed)
                         .bind(tally.denied)
                         .bind(tally.last_allowed_at)
@@ -75,14 +76,15 @@ impl Store {
             self.engine(),
             INSERT_ATTEMPTS,
             "",
-            7,
+            8,
             attempts,
             |query, attempt| {
                 query
-                    .bind(attempt.key.user_id)
-                    .bind(attempt.key.partner_id)
-                    .bind(attempt.key.category_id)
-                    .bind(attempt.key.access)
+                    .bind(attempt.key.asked.user_id)
+                    .bind(attempt.key.asked.partner_id)
+                    .bind(attempt.key.asked.category_id)
+                    .bind(attempt.key.asked.access)
+                    .bind(attempt.key.via)
                     .bind(attempt.reason)
                     .bind(attempt.ended_at)
                     .bind(attempt.at)

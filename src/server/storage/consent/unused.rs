@@ -58,7 +58,7 @@ impl Store {
         let from = self.use_watch().await?.folded_from;
         let uses: Vec<LastUse> = sqlx::query_as(
             "SELECT user_id, partner_id, category_id, access, MAX(last_allowed_at) AS last_used_at \
-             FROM decision_counts WHERE hour_start >= $1 AND allowed > 0 AND last_allowed_at IS NOT NULL \
+             FROM decision_counts WHERE hour_start >= $1 AND via_user_id = 0 AND allowed > 0 AND last_allowed_at IS NOT NULL \
              GROUP BY user_id, partner_id, category_id, access",
         )
         .bind(from)

@@ -3,6 +3,8 @@
 use crate::domain::role::Role;
 use crate::server::storage::Store;
 use crate::server::storage::error::{StoreResult, conflict_on_unique};
+use crate::server::storage::sql_lists::placeholders;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone)]
 pub struct UserRecord {
@@ -96,5 +98,22 @@ impl Store {
             .bind(handle)
             .fetch_optional(&self.pool)
             .await?)
+    }
+
+    /// The display names of these users; an id nobody has is simply absent.
+    pub async fn display_names(&self, user_ids: &[i64]) -> StoreResult<HashMap<i64, String>> {
+        if user_ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let sql = format!(
+            "SELECT id, display_name FROM users WHERE id IN ({})",
+            placeholders(self.engine(), 1, user_ids.len())
+        );
+        // The statement holds only generated placeholders; every value is bound.
+        let mut query = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
+        for id in user_ids {
+            query = query.bind(*id);
+        }
+        Ok(query.fetch_all(&self.pool).await?.into_iter().collect())
     }
 }
