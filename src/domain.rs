@@ -19,6 +19,7 @@ pub mod request_status;
 pub mod request_view;
 pub mod revocation;
 pub mod role;
+pub mod security_event;
 pub mod slug;
 pub mod support;
 pub mod throttle;

@@ -5,10 +5,13 @@ mod key_page;
 
 use crate::app::{App, shell};
 use crate::domain::unused::UnusedLimit;
+use crate::server::clock::now_ms;
 use crate::server::config::ServeArgs;
 use crate::server::http::body_limit::{BODY_LIMIT_BYTES, refuse_oversized_bodies};
 use crate::server::http::form_problems::vouch_for_form_problems;
 use crate::server::http::security_headers::{add_security_headers, refuse_cross_site_posts};
+use crate::server::notify::dispatcher::{self, Dispatcher};
+use crate::server::notify::signing_keys::SigningKeys;
 use crate::server::recording::DecisionRecorder;
 use crate::server::state::{AppState, Parts, Settings};
 use crate::server::storage::Store;
@@ -39,6 +42,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    dispatcher: Dispatcher,
     expiry_sweep_every: std::time::Duration,
 }
 
@@ -71,7 +75,18 @@ impl Application {
             platform_key: platform_key(&args),
         };
         let recorder = Arc::new(DecisionRecorder::new(store.clone(), args.record_decisions));
+        let signing_keys = Arc::new(
+            SigningKeys::load_or_create(&args.signing_keys_file(database_url), now_ms())
+                .context("Failed to load or make the platform's signing keys")?,
+        );
+        let dispatcher = Dispatcher::new(
+            store.clone(),
+            signing_keys.clone(),
+            args.issuer(listener.local_addr()?),
+            args.endpoint_policy(),
+        )?;
         let state = AppState::new(Parts {
+            signing_keys,
             recorder,
             lookups: Arc::default(),
             store,
@@ -84,6 +99,7 @@ impl Application {
             listener,
             router,
             state,
+            dispatcher,
             expiry_sweep_every: std::time::Duration::from_secs(args.expiry_sweep_seconds),
         })
     }
@@ -108,6 +124,8 @@ impl Application {
         );
         let warmer = cache_warmer::spawn(self.state.store.clone(), self.state.lookups.clone());
         let key_refresher = key_refresher::spawn(self.state.store.clone());
+        let (stop_dispatcher, dispatcher_stopped) = tokio::sync::watch::channel(false);
+        let dispatcher = tokio::spawn(dispatcher::run(self.dispatcher, dispatcher_stopped));
         // Small answers go out at once instead of waiting on Nagle's algorithm for more bytes.
         let listener = self.listener.tap_io(|stream| {
             if let Err(error) = stream.set_nodelay(true) {
@@ -124,10 +142,18 @@ impl Application {
         sweeper.abort();
         warmer.abort();
         key_refresher.abort();
+        // A try under way is left to finish; what it did not settle is claimed again later.
+        stop_dispatcher.send_replace(true);
+        let _ = dispatcher.await;
         // What was counted in the last second is written before the process ends.
         self.state.recorder.stop().await;
         served
     }
+}
+
+/// The platform's public signing keys, for partners to verify events and anyone receipts.
+async fn jwks(axum::extract::State(state): axum::extract::State<AppState>) -> axum::Json<serde_json::Value> {
+    axum::Json(state.signing_keys.jwks())
 }
 
 /// The platform key's digest: the one configured, else in a demo the demo's.
@@ -168,6 +194,7 @@ fn router(state: AppState, bench_floor: bool) -> Router {
     Router::new()
         .route("/sign-in", post(sign_in::sign_in))
         .route("/sign-out", post(sign_in::sign_out))
+        .route("/.well-known/jwks.json", get(jwks))
         .merge(partner_api::router())
         .merge(bench_floor::routes(bench_floor))
         .route("/history/export.json", get(export::json))

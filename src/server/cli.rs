@@ -1,7 +1,10 @@
 //! The binary's subcommands: serve (default) and the admin commands.
 
 use crate::server::app::Application;
-use crate::server::config::{Cli, Command, PartnerKeyCommand, ServeArgs};
+use crate::server::clock::now_ms;
+use crate::server::config::{Cli, Command, PartnerEndpointCommand, PartnerKeyCommand, ServeArgs, SigningKeyCommand};
+use crate::server::notify::endpoint::{check_addresses, parse_endpoint};
+use crate::server::notify::signing_keys::SigningKeys;
 use crate::server::storage::Store;
 use crate::server::tools::demo;
 
@@ -33,7 +36,45 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::SeedLoad(args)) => crate::server::tools::load_seed::seed_load(&cli.database_url, &args).await,
         Some(Command::Simulate(args)) => crate::server::tools::simulate::simulate(&args).await,
+        Some(Command::SigningKey(SigningKeyCommand::Rotate)) => {
+            let file = cli.serve.signing_keys_file(&cli.database_url);
+            let kid = SigningKeys::rotate(&file, now_ms())?;
+            println!(
+                "New signing key {kid} in {}; it signs from the next start.",
+                file.display()
+            );
+            Ok(())
+        }
+        Some(Command::PartnerEndpoint(command)) => set_partner_endpoint(&cli.database_url, &cli.serve, command).await,
     }
+}
+
+/// Sets or clears where a partner is told of consent changes, refusing an endpoint the
+/// dispatcher would refuse to call.
+async fn set_partner_endpoint(
+    database_url: &str,
+    args: &ServeArgs,
+    command: PartnerEndpointCommand,
+) -> anyhow::Result<()> {
+    let (slug, url) = match &command {
+        PartnerEndpointCommand::Set { slug, url } => {
+            let policy = args.endpoint_policy();
+            let parsed = parse_endpoint(url, policy)?;
+            check_addresses(&parsed, policy).await?;
+            (slug, Some(parsed.to_string()))
+        }
+        PartnerEndpointCommand::Clear { slug } => (slug, None),
+    };
+    let store = Store::connect(database_url).await?;
+    store.migrate().await?;
+    let found = store.set_partner_endpoint(slug, url.as_deref()).await;
+    store.close().await;
+    anyhow::ensure!(found?, "No partner has the slug {slug:?}.");
+    match url {
+        Some(url) => println!("{slug} is told of consent changes at {url}."),
+        None => println!("{slug} is no longer told of consent changes; its notifications wait."),
+    }
+    Ok(())
 }
 
 /// Prints only the key on stdout, so a script can capture it; the note goes to stderr.

@@ -40,6 +40,12 @@ pub enum Command {
     SeedLoad(crate::server::tools::load_seed::SeedLoadArgs),
     /// Send realistic partner traffic to a running instance's partner API, with the demo keys.
     Simulate(crate::server::tools::simulate::SimulateArgs),
+    /// The platform's signing keys: `signing-key rotate` adds a new one.
+    #[command(subcommand)]
+    SigningKey(SigningKeyCommand),
+    /// Where a partner is told of consent changes: `partner-endpoint set <slug> <url>`.
+    #[command(subcommand)]
+    PartnerEndpoint(PartnerEndpointCommand),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -75,6 +81,18 @@ pub struct ServeArgs {
     /// cookie and Strict-Transport-Security. Off for plain HTTP, where browsers drop Secure cookies.
     #[arg(long, env = "WCS_HTTPS", value_parser = clap::builder::BoolishValueParser::new(), global = true)]
     pub https: bool,
+    /// The platform's own URL, as partners know it: the `iss` of every event it signs. Unset:
+    /// http:// and the address it listens on.
+    #[arg(long, env = "WCS_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// Allow partner event endpoints over plain http to this machine (the demo's receiver).
+    /// Otherwise only https, and never a private, loopback or link-local address.
+    #[arg(long, env = "WCS_ALLOW_HTTP_ENDPOINTS", default_value_t = false, action = ArgAction::Set, global = true)]
+    pub allow_http_endpoints: bool,
+    /// The file of the platform's signing keys. Unset: beside a SQLite store, or
+    /// who-can-see.signing-keys.json here for PostgreSQL. WCS_SIGNING_KEYS (the keys' JSON) wins.
+    #[arg(long, env = "WCS_SIGNING_KEYS_FILE", global = true)]
+    pub signing_keys_file: Option<std::path::PathBuf>,
     /// Mount the no-op `POST /api/v1/noop`, the load benchmark's floor. Never in production.
     #[arg(long, env = "WCS_BENCH_FLOOR", default_value_t = false, action = ArgAction::Set, global = true)]
     pub bench_floor: bool,
@@ -104,6 +122,20 @@ pub struct BenchLedgerArgs {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum SigningKeyCommand {
+    /// Add a new signing key, which signs from now on; the earlier keys still verify.
+    Rotate,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PartnerEndpointCommand {
+    /// Where a partner is told of consent changes (RFC 8935 push); turns a disabled one on again.
+    Set { slug: String, url: String },
+    /// Stop telling a partner; its notifications wait.
+    Clear { slug: String },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum PartnerKeyCommand {
     /// Make a new random API key for a partner and print it, once. Its previous key stops
     /// working at once; only the new key's hash is stored.
@@ -111,4 +143,28 @@ pub enum PartnerKeyCommand {
         /// The partner's slug, e.g. spotify.
         slug: String,
     },
+}
+
+impl ServeArgs {
+    /// Where the signing keys of the store at `database_url` live.
+    pub fn signing_keys_file(&self, database_url: &str) -> std::path::PathBuf {
+        self.signing_keys_file
+            .clone()
+            .unwrap_or_else(|| crate::server::notify::signing_keys::key_file_for(database_url))
+    }
+
+    pub fn endpoint_policy(&self) -> crate::server::notify::endpoint::EndpointPolicy {
+        crate::server::notify::endpoint::EndpointPolicy {
+            allow_http_loopback: self.allow_http_endpoints,
+        }
+    }
+
+    /// The `iss` of the events this instance signs.
+    pub fn issuer(&self, listening_on: std::net::SocketAddr) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{listening_on}"))
+            .trim_end_matches('/')
+            .to_owned()
+    }
 }

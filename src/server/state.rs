@@ -1,6 +1,7 @@
 //! The one application state every handler and server function reaches.
 
 use crate::domain::unused::UnusedLimit;
+use crate::server::notify::signing_keys::SigningKeys;
 use crate::server::partner_api::lookup_cache::LookupCache;
 use crate::server::recording::DecisionRecorder;
 use crate::server::storage::Store;
@@ -19,6 +20,7 @@ pub struct Parts {
     pub settings: Arc<Settings>,
     pub recorder: Arc<DecisionRecorder>,
     pub lookups: Arc<LookupCache>,
+    pub signing_keys: Arc<SigningKeys>,
 }
 
 #[derive(Debug, Clone)]

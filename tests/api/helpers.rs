@@ -5,6 +5,7 @@ use reqwest::redirect::Policy;
 use std::sync::atomic::{AtomicU64, Ordering};
 use who_can_see::server::app::Application;
 use who_can_see::server::config::ServeArgs;
+use who_can_see::server::notify::signing_keys::SigningKeys;
 use who_can_see::server::storage::Store;
 
 /// Runs one test body once per storage engine.
@@ -203,7 +204,23 @@ pub fn serve_args(demo: bool) -> ServeArgs {
         record_decisions: true,
         bench_floor: false,
         https: false,
+        public_url: None,
+        allow_http_endpoints: false,
+        signing_keys_file: Some(test_signing_keys_file()),
     }
+}
+
+/// One signing-key file for every app this test process starts, as instances of one deployment
+/// share their keys; made once, before any app reads it.
+pub fn test_signing_keys_file() -> std::path::PathBuf {
+    static FILE: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    FILE.get_or_init(|| {
+        let file = std::env::temp_dir().join(format!("wcs-test-signing-keys-{}.json", std::process::id()));
+        let _ = std::fs::remove_file(&file);
+        SigningKeys::load_or_create(&file, 0).expect("the test signing keys are made");
+        file
+    })
+    .clone()
 }
 
 pub async fn spawn_app(engine: Engine) -> TestApp {

@@ -93,11 +93,13 @@ async fn verify_ledger_catches_a_deleted_event(app: TestApp) {
                 .unwrap();
         (ids[1].0, ids[0].0)
     };
-    sqlx::query("DELETE FROM consent_events WHERE id = $1")
-        .bind(victim)
-        .execute(&pool)
-        .await
-        .unwrap();
+    // Whoever removes an event removes its notification too, which the outbox's key demands.
+    for delete in [
+        "DELETE FROM notifications WHERE event_id = $1",
+        "DELETE FROM consent_events WHERE id = $1",
+    ] {
+        sqlx::query(delete).bind(victim).execute(&pool).await.unwrap();
+    }
     let (ok, output) = verify_ledger_command(&app);
     assert!(!ok);
     assert!(

@@ -27,6 +27,8 @@ mod ledger;
 mod ledger_upgrade;
 mod load_seed;
 mod log_injection;
+mod notifications;
+mod notify_receiver;
 mod outage;
 mod partner_api;
 mod partner_batch;

@@ -13,6 +13,7 @@ pub mod grants;
 pub mod history;
 pub mod key_cache;
 pub mod ledger;
+pub mod outbox;
 pub mod partner_checks;
 pub mod request_decisions;
 pub mod request_reads;

@@ -1,6 +1,7 @@
 //! The consent ledger: appending events to each user's hash chain, verifying the chains, and
 //! replaying them into grant states.
 
+use super::outbox::enqueue;
 pub(in crate::server::storage) use super::write_tx::Changes;
 pub use super::write_tx::WriteTx;
 use crate::domain::decision::GrantStatus;
@@ -106,7 +107,8 @@ impl Store {
         Ok(WriteTx::new(tx, self, Changes::GrantsOf(user_id)))
     }
 
-    /// Appends one event to its user's chain, inside the caller's transaction.
+    /// Appends one event to its user's chain, and its partner notification, inside the
+    /// caller's transaction.
     pub async fn append_event(tx: &mut WriteTx, event: &NewEvent<'_>) -> StoreResult<()> {
         let last: Option<String> =
             sqlx::query_scalar("SELECT hash FROM consent_events WHERE user_id = $1 ORDER BY id DESC LIMIT 1")
@@ -115,10 +117,10 @@ impl Store {
                 .await?;
         let prev_hash = last.unwrap_or_else(|| GENESIS.to_owned());
         let hash = event_hash(event, &prev_hash);
-        sqlx::query(
+        let event_id: i64 = sqlx::query_scalar(
             "INSERT INTO consent_events (user_id, grant_id, partner_id, category_id, access, status, \
              actor_kind, actor_id, purpose, reason, at, prev_hash, hash, request_id, through_friends) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
         )
         .bind(event.user_id)
         .bind(event.grant_id)
@@ -135,8 +137,12 @@ impl Store {
         .bind(&hash)
         .bind(event.request_id)
         .bind(event.through_friends)
-        .execute(&mut **tx)
+        .fetch_one(&mut **tx)
         .await?;
+        // The partner is told of every change but its own request, in this same transaction.
+        if event.status != "requested" {
+            enqueue(tx, event_id, event.partner_id, event.at).await?;
+        }
         Ok(())
     }
 
