@@ -86,6 +86,7 @@ pub fn GrantCell(
             view! {
                 <li>
                     {format!("{} {date}", grant.access)}
+                    {grant.told.clone().map(|told| view! { <span class="told">{told}</span> })}
                     <AllowAgainButton
                         action=actions.allow_again
                         grant=grant.id

@@ -47,6 +47,8 @@ pub struct GrantView {
     pub since: String,
     /// How and when it ended, for grants that are no longer active: "withdrawn 3 Mar 2024".
     pub ended: Option<String>,
+    /// What the partner was told of the end: "Spotify was told at 12:03:05 and confirmed".
+    pub told: Option<String>,
     /// When an active grant ends by itself, for grants given for a term: "6 Mar 2027".
     pub until: Option<String>,
     /// How the partner used it: "read 42 times this week, last 2 hours ago".
@@ -124,6 +126,7 @@ mod tests {
             purpose: "p".into(),
             since: "1 Jan 2016".into(),
             ended: None,
+            told: None,
             until: None,
             usage: String::new(),
             unused_warning: None,

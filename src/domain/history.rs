@@ -42,6 +42,11 @@ impl EventStatus {
         }
     }
 
+    /// Whether a partner not told of it is refused from its next check.
+    pub fn ends_access(self) -> bool {
+        self.takes_access_away() || self == EventStatus::Refused
+    }
+
     pub fn takes_access_away(self) -> bool {
         matches!(
             self,
@@ -101,6 +106,8 @@ pub struct HistoryEntry {
     pub can_allow_again: bool,
     /// About the partner seeing the person through their friends, not about a grant.
     pub through_friends: bool,
+    /// What the partner was told of it: "Spotify was told at 12:03:05 and confirmed".
+    pub told: Option<String>,
 }
 
 impl HistoryEntry {
@@ -191,6 +198,7 @@ mod tests {
             reason: None,
             can_allow_again: false,
             through_friends: false,
+            told: None,
         }
     }
 

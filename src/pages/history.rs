@@ -86,6 +86,7 @@ fn history(page: SignedIn<HistoryPage>) -> impl IntoView {
                     <td>{entry.sentence()}</td>
                     <td>{entry.actor_description()}</td>
                     <td>{entry.reason.clone().unwrap_or_else(|| "–".into())}</td>
+                    <td class="told">{entry.told.clone().unwrap_or_else(|| "–".into())}</td>
                     <td>{action}</td>
                 </tr>
             }
@@ -101,7 +102,7 @@ fn history(page: SignedIn<HistoryPage>) -> impl IntoView {
         view! { <p class="empty-state">{message}</p> }.into_any()
     } else {
         view! {
-            <DataTable caption columns=&["When", "What happened", "Who", "Reason", "Action"]>
+            <DataTable caption columns=&["When", "What happened", "Who", "Reason", "Partner told", "Action"]>
                 {rows}
             </DataTable>
         }

@@ -93,6 +93,7 @@ fn opened(case: &SupportCase) -> impl IntoView {
                     <td>{entry.sentence()}</td>
                     <td>{entry.actor_description()}</td>
                     <td>{entry.reason.clone().unwrap_or_else(|| "–".into())}</td>
+                    <td>{entry.told.clone().unwrap_or_else(|| "–".into())}</td>
                 </tr>
             }
         })
@@ -140,7 +141,7 @@ fn opened(case: &SupportCase) -> impl IntoView {
         {through_friends}
         <section aria-labelledby="case-history">
             <h2 id="case-history">"History, as the person sees it"</h2>
-            <DataTable caption="Latest consent events" columns=&["When", "What happened", "Who", "Reason"]>
+            <DataTable caption="Latest consent events" columns=&["When", "What happened", "Who", "Reason", "Partner told"]>
                 {history_rows}
             </DataTable>
         </section>
@@ -168,7 +169,10 @@ fn grant_list(dashboard: &DashboardView, person: &PersonSummary) -> impl IntoVie
                     let noun = category.noun();
                     let state = match &grant.ended {
                         None => format!("can {} {name}'s {noun} ({})", grant.access, grant.usage),
-                        Some(ended) => format!("{} {noun}: {ended}", grant.access),
+                        Some(ended) => match &grant.told {
+                            Some(told) => format!("{} {noun}: {ended}. {told}", grant.access),
+                            None => format!("{} {noun}: {ended}", grant.access),
+                        },
                     };
                     let button = grant.active.then(|| {
                         view! {

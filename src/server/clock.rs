@@ -28,6 +28,16 @@ pub fn human_date_time(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// "09:30:05 UTC" for an instant today, "14 Mar 2016, 09:30 UTC" for any other.
+pub fn human_time(ms: i64) -> String {
+    if at(ms).date() != at(now_ms()).date() {
+        return human_date_time(ms);
+    }
+    at(ms)
+        .format(format_description!("[hour]:[minute]:[second] UTC"))
+        .unwrap_or_default()
+}
+
 /// "2016-03-14T09:30:00Z", for machines.
 pub fn rfc3339(ms: i64) -> String {
     at(ms).format(&Rfc3339).unwrap_or_default()

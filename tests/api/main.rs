@@ -34,6 +34,7 @@ mod partner_api;
 mod partner_batch;
 mod partner_keys;
 mod partner_openapi;
+mod partner_told;
 mod requests_page;
 mod revocation;
 mod scale_out;

@@ -23,7 +23,7 @@ use who_can_see::server::tools::demo;
 const WITHDRAWN: &str = "urn:who-can-see:secevent:consent-withdrawn";
 
 /// Only what happens from here on is sent: the demo's earlier changes count as told.
-async fn settle_earlier_notifications(database_url: &str) {
+pub async fn settle_earlier_notifications(database_url: &str) {
     let pool = sqlx::AnyPool::connect(database_url).await.unwrap();
     sqlx::query("UPDATE notifications SET state = 'delivered'")
         .execute(&pool)
@@ -118,7 +118,7 @@ async fn a_revocation_is_pushed_as_a_signed_event_the_partner_can_verify(app: Te
     assert!(verify(&String::from_utf8(tampered).unwrap(), &jwks, &app.address, "spotify").is_err());
 }
 
-async fn app_telling_partners(engine: Engine) -> TestApp {
+pub async fn app_telling_partners(engine: Engine) -> TestApp {
     let mut args = serve_args(true);
     args.allow_http_endpoints = true;
     spawn_app_with(engine, args).await

@@ -22,6 +22,7 @@ pub mod revocation;
 pub mod sessions;
 pub mod support;
 pub mod throttle;
+pub mod told;
 pub mod unused;
 pub mod user_cache;
 pub mod users;

@@ -7,6 +7,7 @@ use crate::domain::access::Access;
 use crate::domain::activity::{WEEK_MS, usage_sentence};
 use crate::domain::dashboard::{CategoryColumn, Cell, DashboardView, GrantView, PartnerRow};
 use crate::domain::decision::{GrantStatus, effective_status};
+use crate::domain::history::EventStatus;
 use crate::domain::request_decision::Term;
 use crate::domain::revocation::{RevocationScope, Revoked, revocation_notice};
 use crate::domain::unused::UnusedLimit;
@@ -16,7 +17,9 @@ use crate::server::storage::activity::AccessUse;
 use crate::server::storage::consent::catalog::Catalog;
 use crate::server::storage::consent::grants::{Actor, AllowedAgain, ChangedGrant, GrantRow};
 use crate::server::storage::consent::revocation::Revocation;
+use crate::server::storage::consent::told::ToldRow;
 use crate::server::storage::{Store, StoreError};
+use crate::server::use_cases::history::told_sentence;
 use std::collections::HashMap;
 
 pub async fn build(store: &Store, user_id: i64, unused: UnusedLimit) -> Result<DashboardView, StoreError> {
@@ -39,6 +42,7 @@ async fn build_with(
         .into_iter()
         .map(|u| ((u.partner_id, u.category_id, u.access), u))
         .collect();
+    let told = store.told_of_latest_grant_events(user_id).await?;
     let mut grants_by_partner: HashMap<i64, Vec<GrantRow>> = HashMap::new();
     for grant in store.grants_of_user(user_id).await? {
         grants_by_partner.entry(grant.partner_id).or_default().push(grant);
@@ -60,7 +64,10 @@ async fn build_with(
                     partner_name: &partner.name,
                     category_noun: &noun,
                 };
-                cells[index].grants.push(grant_view(grant, used, &unused_rule, now));
+                let told = told.get(&grant.id);
+                cells[index]
+                    .grants
+                    .push(grant_view(grant, used, &unused_rule, told, now));
             }
             for cell in &mut cells {
                 cell.grants.sort_by_key(|g| g.access);
@@ -92,7 +99,13 @@ struct UnusedRule<'a> {
 }
 
 /// One grant as its cell shows it, with how much its partner used it this week.
-fn grant_view(grant: GrantRow, used: Option<&AccessUse>, unused: &UnusedRule, now: i64) -> GrantView {
+fn grant_view(
+    grant: GrantRow,
+    used: Option<&AccessUse>,
+    unused: &UnusedRule,
+    told: Option<&ToldRow>,
+    now: i64,
+) -> GrantView {
     let status = effective_status(grant.status, grant.expires_at, now);
     let active = status == GrantStatus::Active;
     let last_used = used.and_then(|u| u.last_allowed_at);
@@ -115,6 +128,10 @@ fn grant_view(grant: GrantRow, used: Option<&AccessUse>, unused: &UnusedRule, no
         purpose: grant.purpose,
         since: human_date(grant.granted_at),
         ended: (!active).then(|| format!("{} {}", status.ended_word(), human_date(ended_at))),
+        // The stored end, not one only reached by the clock: that has no event to tell of yet.
+        told: told
+            .filter(|_| grant.status != GrantStatus::Active)
+            .and_then(|told| told_sentence(told, unused.partner_name, EventStatus::Withdrawn)),
         until: grant.expires_at.filter(|_| active).map(human_date),
         usage: usage_sentence(grant.access, used.map_or(0, |u| u.allowed_since), last_used, now),
         unused_warning,
@@ -131,11 +148,40 @@ pub async fn revoke(
     unused: UnusedLimit,
 ) -> Result<DashboardChange, StoreError> {
     let Revocation { revoked, catalog } = store.revoke(user_id, scope, Actor::User(user_id), now_ms()).await?;
+    let notice = revocation_notice(scope, &named(&catalog, &revoked), "your");
     Ok(DashboardChange {
-        notice: revocation_notice(scope, &named(&catalog, &revoked), "your"),
+        notice: with_what_partners_are_told(store, user_id, &catalog, &revoked, notice).await?,
         view: build_with(store, user_id, unused, &catalog).await?,
         undo: revoked.iter().map(|r| r.grant_id).collect(),
     })
+}
+
+/// A revocation's notice, followed by what each partner is told of it: "… Telling Spotify…".
+pub async fn with_what_partners_are_told(
+    store: &Store,
+    user_id: i64,
+    catalog: &Catalog,
+    revoked: &[ChangedGrant],
+    notice: String,
+) -> Result<String, StoreError> {
+    let told = store.told_of_latest_grant_events(user_id).await?;
+    let mut sentences: Vec<String> = Vec::new();
+    for grant in revoked {
+        let partner = catalog
+            .partner(grant.partner_id)
+            .map(|p| p.name.as_str())
+            .unwrap_or_default();
+        let sentence = told
+            .get(&grant.grant_id)
+            .and_then(|told| told_sentence(told, partner, EventStatus::Withdrawn));
+        if let Some(sentence) = sentence.filter(|s| !sentences.contains(s)) {
+            sentences.push(sentence);
+        }
+    }
+    Ok(sentences.iter().fold(notice, |notice, sentence| {
+        let stop = if sentence.ends_with('…') { "" } else { "." };
+        format!("{notice} {sentence}{stop}")
+    }))
 }
 
 /// Gives taken-back grants again: the notice and the dashboard after it.

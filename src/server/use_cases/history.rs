@@ -2,14 +2,17 @@
 
 use crate::domain::history::{ActorKind, EventStatus, HISTORY_PAGE_SIZE, HistoryEntry, HistoryPage};
 use crate::domain::support::looked_sentence;
-use crate::server::clock::{human_date_time, rfc3339};
+use crate::server::clock::{human_date_time, human_time, rfc3339};
+use crate::server::notify::delivery::SCHEDULE_MS;
 use crate::server::storage::consent::history::{EventRow, HistoryFilter};
+use crate::server::storage::consent::told::ToldRow;
 use crate::server::storage::{Store, StoreError};
 use serde::Serialize;
 
 fn entry(row: EventRow) -> HistoryEntry {
     let status = EventStatus::parse(&row.status).unwrap_or(EventStatus::Refused);
     let can_allow_again = row.is_latest_for_grant() && status.takes_access_away();
+    let told = told_sentence(&row.told, &row.partner_name, status);
     HistoryEntry {
         event_id: row.id,
         grant_id: row.grant_id,
@@ -23,7 +26,14 @@ fn entry(row: EventRow) -> HistoryEntry {
         reason: row.reason,
         can_allow_again,
         through_friends: row.through_friends != 0,
+        told,
     }
+}
+
+/// What the partner knows of a change, in the person's words.
+pub fn told_sentence(told: &ToldRow, partner_name: &str, status: EventStatus) -> Option<String> {
+    told.told(SCHEDULE_MS.len(), human_time)
+        .map(|told| told.sentence(partner_name, status.ends_access()))
 }
 
 /// `page` counts from 1; a page past the end is shown as the last page.

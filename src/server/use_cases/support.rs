@@ -121,7 +121,8 @@ pub async fn revoke_for(
         .await?;
     tracing::info!(agent_id, user_id, revoked = revoked.len(), reason = ?reason, "support revoked for a person");
     let named = dashboard::named(&catalog, &revoked);
-    Ok(revocation_notice(scope, &named, &format!("{}'s", person.display_name)))
+    let notice = revocation_notice(scope, &named, &format!("{}'s", person.display_name));
+    dashboard::with_what_partners_are_told(store, user_id, &catalog, &revoked, notice).await
 }
 
 /// Support refuses a request for a person, with the reason the person will read. Only for a

@@ -1,6 +1,7 @@
 //! Reading a user's ledger for the History page and the exports.
 
 use super::catalog::Catalog;
+use super::told::{ToldRow, told_columns};
 use crate::domain::access::Access;
 use crate::server::storage::Store;
 use crate::server::storage::error::StoreResult;
@@ -31,6 +32,9 @@ pub struct EventRow {
     pub latest_event_of_grant: Option<i64>,
     /// 1 for the person's "no" to this partner seeing them through friends, or its undo.
     pub through_friends: i64,
+    /// How telling the partner of this event goes.
+    #[sqlx(flatten)]
+    pub told: ToldRow,
 }
 
 impl EventRow {
@@ -72,8 +76,10 @@ const READ_EVENTS: &str = concat!(
     "c.slug AS category_slug, c.name AS category_name, e.access, e.status, e.actor_kind, ",
     "a.display_name AS actor_name, e.reason, e.purpose, r.public_id AS request, e.prev_hash, e.hash, ",
     "(SELECT MAX(x.id) FROM consent_events x WHERE x.grant_id = e.grant_id) AS latest_event_of_grant, ",
-    "CAST(CASE WHEN e.through_friends THEN 1 ELSE 0 END AS BIGINT) AS through_friends ",
+    "CAST(CASE WHEN e.through_friends THEN 1 ELSE 0 END AS BIGINT) AS through_friends, ",
+    told_columns!(),
     "FROM consent_events e JOIN partners p ON p.id = e.partner_id JOIN categories c ON c.id = e.category_id ",
+    "LEFT JOIN notifications n ON n.event_id = e.id ",
     "LEFT JOIN users a ON a.id = e.actor_id AND e.actor_kind = 'support' ",
     "LEFT JOIN consent_requests r ON r.id = e.request_id ",
     "WHERE ",
