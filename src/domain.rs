@@ -15,6 +15,7 @@ pub mod ledger_hash;
 pub mod next_page;
 pub mod partner_entry;
 pub mod partner_told;
+pub mod receipt;
 pub mod request_decision;
 pub mod request_status;
 pub mod request_view;

@@ -87,7 +87,13 @@ fn history(page: SignedIn<HistoryPage>) -> impl IntoView {
                     <td>{entry.actor_description()}</td>
                     <td>{entry.reason.clone().unwrap_or_else(|| "–".into())}</td>
                     <td class="told">{entry.told.clone().unwrap_or_else(|| "–".into())}</td>
-                    <td>{action}</td>
+                    <td>
+                        {action}
+                        <a class="receipt" href=format!("/history/receipt/{}", entry.event_id) download="">
+                            "Receipt"
+                            <span class="visually-hidden">{format!(" for: {}", entry.sentence())}</span>
+                        </a>
+                    </td>
                 </tr>
             }
         })

@@ -79,14 +79,16 @@ impl Application {
             SigningKeys::load_or_create(&args.signing_keys_file(database_url), now_ms())
                 .context("Failed to load or make the platform's signing keys")?,
         );
+        let issuer = args.issuer(listener.local_addr()?);
         let dispatcher = Dispatcher::new(
             store.clone(),
             signing_keys.clone(),
-            args.issuer(listener.local_addr()?),
+            issuer.clone(),
             args.endpoint_policy(),
         )?;
         let state = AppState::new(Parts {
             signing_keys,
+            issuer,
             recorder,
             lookups: Arc::default(),
             store,
@@ -199,6 +201,7 @@ fn router(state: AppState, bench_floor: bool) -> Router {
         .merge(bench_floor::routes(bench_floor))
         .route("/history/export.json", get(export::json))
         .route("/history/export.csv", get(export::csv))
+        .route("/history/receipt/{event}", get(export::receipt))
         .route("/admin/partners/{slug}/key", post(key_page::create_key))
         .merge(static_files::routes(&pkg_dir, &version))
         .leptos_routes_with_context(&state, routes, context.clone(), {

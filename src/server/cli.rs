@@ -46,6 +46,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::PartnerEndpoint(command)) => set_partner_endpoint(&cli.database_url, &cli.serve, command).await,
+        Some(Command::VerifyReceipt(args)) => crate::server::tools::verify_receipt::verify_receipt(&args).await,
     }
 }
 

@@ -46,6 +46,8 @@ pub enum Command {
     /// Where a partner is told of consent changes: `partner-endpoint set <slug> <url>`.
     #[command(subcommand)]
     PartnerEndpoint(PartnerEndpointCommand),
+    /// Check a downloaded consent receipt offline against the platform's keys, and say what it proves.
+    VerifyReceipt(crate::server::tools::verify_receipt::VerifyReceiptArgs),
 }
 
 #[derive(Debug, Clone, Args)]

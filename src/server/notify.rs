@@ -5,3 +5,4 @@ pub mod delivery;
 pub mod dispatcher;
 pub mod endpoint;
 pub mod signing_keys;
+pub mod verify;

@@ -21,6 +21,8 @@ pub struct Parts {
     pub recorder: Arc<DecisionRecorder>,
     pub lookups: Arc<LookupCache>,
     pub signing_keys: Arc<SigningKeys>,
+    /// The platform's URL, as tokens and receipts name it.
+    pub issuer: String,
 }
 
 #[derive(Debug, Clone)]

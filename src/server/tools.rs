@@ -5,3 +5,4 @@ pub mod bench_ledger;
 pub mod demo;
 pub mod load_seed;
 pub mod simulate;
+pub mod verify_receipt;

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod dashboard;
 pub mod export;
 pub mod history;
+pub mod receipt;
 pub mod requests;
 pub mod support;
 pub mod through_friends;

@@ -35,6 +35,7 @@ mod partner_batch;
 mod partner_keys;
 mod partner_openapi;
 mod partner_told;
+mod receipts;
 mod requests_page;
 mod revocation;
 mod scale_out;

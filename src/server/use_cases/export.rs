@@ -1,4 +1,4 @@
-//! Downloading one's whole ledger as JSON or CSV.
+//! Downloading one's whole ledger as JSON or CSV, and one event's signed receipt.
 
 use crate::server::auth::session::current_user;
 use crate::server::auth::sign_in_address::{asked_for, sign_in_address};
@@ -6,7 +6,7 @@ use crate::server::error::log_store_error;
 use crate::server::state::AppState;
 use crate::server::storage::StoreError;
 use crate::server::use_cases::history::{export, to_csv};
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -59,4 +59,50 @@ pub async fn json(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -
 
 pub async fn csv(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
     download(state, uri, headers, Format::Csv).await
+}
+
+/// `/history/receipt/{event}`: the signed receipt of one of the signed-in person's events, as a
+/// file to keep. Someone else's event, or one that does not exist, is not found.
+pub async fn receipt(
+    State(state): State<AppState>,
+    Path(event): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let user = match current_user(&state, &headers).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return Redirect::to(&sign_in_address(None, &asked_for(&uri))).into_response(),
+        Err(error) => return unavailable(&error),
+    };
+    let Some(event_id) = event.parse::<i64>().ok().filter(|id| *id > 0) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            "A receipt is named by the number of a consent event, as History links it.",
+        )
+            .into_response();
+    };
+    let signed = crate::server::use_cases::receipt::receipt(
+        &state.store,
+        &state.signing_keys,
+        &state.issuer,
+        user.id,
+        &user.handle,
+        event_id,
+    )
+    .await;
+    match signed {
+        Ok(Some(receipt)) => {
+            let disposition = format!("attachment; filename=\"who-can-see-receipt-{event_id}.jws\"");
+            (
+                [
+                    (header::CONTENT_TYPE, "application/jose".to_owned()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                receipt,
+            )
+                .into_response()
+        }
+        Ok(None) => (StatusCode::NOT_FOUND, "There is no such event in your history.").into_response(),
+        Err(error) => unavailable(&error),
+    }
 }

@@ -70,22 +70,34 @@ macro_rules! events_of_user {
 
 const COUNT_EVENTS: &str = concat!("SELECT COUNT(*) FROM consent_events e WHERE ", events_of_user!());
 
+/// An event's columns and the tables they come from, for the statements below.
+macro_rules! select_events {
+    () => {
+        concat!(
+            "SELECT e.id, e.grant_id, e.at, p.slug AS partner_slug, p.name AS partner_name, ",
+            "c.slug AS category_slug, c.name AS category_name, e.access, e.status, e.actor_kind, ",
+            "a.display_name AS actor_name, e.reason, e.purpose, r.public_id AS request, e.prev_hash, e.hash, ",
+            "(SELECT MAX(x.id) FROM consent_events x WHERE x.grant_id = e.grant_id) AS latest_event_of_grant, ",
+            "CAST(CASE WHEN e.through_friends THEN 1 ELSE 0 END AS BIGINT) AS through_friends, ",
+            told_columns!(),
+            "FROM consent_events e JOIN partners p ON p.id = e.partner_id JOIN categories c ON c.id = e.category_id ",
+            "LEFT JOIN notifications n ON n.event_id = e.id ",
+            "LEFT JOIN users a ON a.id = e.actor_id AND e.actor_kind = 'support' ",
+            "LEFT JOIN consent_requests r ON r.id = e.request_id ",
+        )
+    };
+}
+
 /// Newest first, `$4` at most after skipping `$5`.
 const READ_EVENTS: &str = concat!(
-    "SELECT e.id, e.grant_id, e.at, p.slug AS partner_slug, p.name AS partner_name, ",
-    "c.slug AS category_slug, c.name AS category_name, e.access, e.status, e.actor_kind, ",
-    "a.display_name AS actor_name, e.reason, e.purpose, r.public_id AS request, e.prev_hash, e.hash, ",
-    "(SELECT MAX(x.id) FROM consent_events x WHERE x.grant_id = e.grant_id) AS latest_event_of_grant, ",
-    "CAST(CASE WHEN e.through_friends THEN 1 ELSE 0 END AS BIGINT) AS through_friends, ",
-    told_columns!(),
-    "FROM consent_events e JOIN partners p ON p.id = e.partner_id JOIN categories c ON c.id = e.category_id ",
-    "LEFT JOIN notifications n ON n.event_id = e.id ",
-    "LEFT JOIN users a ON a.id = e.actor_id AND e.actor_kind = 'support' ",
-    "LEFT JOIN consent_requests r ON r.id = e.request_id ",
+    select_events!(),
     "WHERE ",
     events_of_user!(),
     " ORDER BY e.id DESC LIMIT $4 OFFSET $5"
 );
+
+/// User `$1`'s event `$2`.
+const READ_EVENT: &str = concat!(select_events!(), "WHERE e.user_id = $1 AND e.id = $2");
 
 impl Store {
     pub async fn count_events(&self, user_id: i64, filter: &HistoryFilter) -> StoreResult<i64> {
@@ -113,6 +125,15 @@ impl Store {
             .bind(limit.unwrap_or(i64::MAX))
             .bind(offset)
             .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// One of the user's events, if it is theirs.
+    pub async fn event_of_user(&self, user_id: i64, event_id: i64) -> StoreResult<Option<EventRow>> {
+        Ok(sqlx::query_as(READ_EVENT)
+            .bind(user_id)
+            .bind(event_id)
+            .fetch_optional(&self.pool)
             .await?)
     }
 }
