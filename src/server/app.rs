@@ -55,6 +55,9 @@ impl Application {
         store.migrate().await?;
         if args.demo {
             demo::seed(&store).await.context("Failed to seed the demo data")?;
+            if let Some(receiver) = &args.demo_receiver {
+                demo::social::point_partners_at(&store, receiver).await?;
+            }
         }
         let listener = TcpListener::bind(args.addr)
             .await

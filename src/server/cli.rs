@@ -47,6 +47,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::PartnerEndpoint(command)) => set_partner_endpoint(&cli.database_url, &cli.serve, command).await,
         Some(Command::VerifyReceipt(args)) => crate::server::tools::verify_receipt::verify_receipt(&args).await,
+        Some(Command::PartnerReceiver(args)) => crate::server::tools::partner_receiver::partner_receiver(&args).await,
     }
 }
 

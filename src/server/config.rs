@@ -48,6 +48,8 @@ pub enum Command {
     PartnerEndpoint(PartnerEndpointCommand),
     /// Check a downloaded consent receipt offline against the platform's keys, and say what it proves.
     VerifyReceipt(crate::server::tools::verify_receipt::VerifyReceiptArgs),
+    /// A small receiving partner for the demo: verifies each event, answers 202, logs it.
+    PartnerReceiver(crate::server::tools::partner_receiver::PartnerReceiverArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -95,6 +97,10 @@ pub struct ServeArgs {
     /// who-can-see.signing-keys.json here for PostgreSQL. WCS_SIGNING_KEYS (the keys' JSON) wins.
     #[arg(long, env = "WCS_SIGNING_KEYS_FILE", global = true)]
     pub signing_keys_file: Option<std::path::PathBuf>,
+    /// With the demo data: point the demo partners without an endpoint at this receiver
+    /// (`partner-receiver`), at URL/events/<slug>, all but one whose endpoint is down.
+    #[arg(long, env = "WCS_DEMO_RECEIVER", global = true)]
+    pub demo_receiver: Option<String>,
     /// Mount the no-op `POST /api/v1/noop`, the load benchmark's floor. Never in production.
     #[arg(long, env = "WCS_BENCH_FLOOR", default_value_t = false, action = ArgAction::Set, global = true)]
     pub bench_floor: bool,

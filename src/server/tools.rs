@@ -4,5 +4,6 @@ pub mod bench_floor;
 pub mod bench_ledger;
 pub mod demo;
 pub mod load_seed;
+pub mod partner_receiver;
 pub mod simulate;
 pub mod verify_receipt;

@@ -207,6 +207,7 @@ pub fn serve_args(demo: bool) -> ServeArgs {
         public_url: None,
         allow_http_endpoints: false,
         signing_keys_file: Some(test_signing_keys_file()),
+        demo_receiver: None,
     }
 }
 

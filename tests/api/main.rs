@@ -34,6 +34,7 @@ mod partner_api;
 mod partner_batch;
 mod partner_keys;
 mod partner_openapi;
+mod partner_receiver;
 mod partner_told;
 mod receipts;
 mod requests_page;

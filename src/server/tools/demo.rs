@@ -1,6 +1,6 @@
 //! Demo data that mirrors the 2018 reports: who could reach what, and why.
 
-mod social;
+pub mod social;
 
 use crate::domain::access::Access::{self, Delete, Read, Write};
 use crate::domain::credentials::{Email, NewPassword};

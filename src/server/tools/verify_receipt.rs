@@ -18,7 +18,7 @@ pub struct VerifyReceiptArgs {
 }
 
 /// The key set, from a file or a running instance.
-async fn key_set(source: &str) -> anyhow::Result<Value> {
+pub async fn key_set(source: &str) -> anyhow::Result<Value> {
     let text = if source.starts_with("http://") || source.starts_with("https://") {
         let url = if source.ends_with(".json") {
             source.to_owned()

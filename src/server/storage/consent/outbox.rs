@@ -172,6 +172,16 @@ impl Store {
         Ok(updated.rows_affected() > 0)
     }
 
+    /// Sets a partner's endpoint unless it has one (turned off or not).
+    pub async fn set_partner_endpoint_if_missing(&self, partner_slug: &str, endpoint: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE partners SET event_endpoint = $1 WHERE slug = $2 AND event_endpoint IS NULL")
+            .bind(endpoint)
+            .bind(partner_slug)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// The states a partner's notifications are in, each once, in order.
     pub async fn notification_states(&self, partner_slug: &str) -> StoreResult<Vec<String>> {
         Ok(sqlx::query_scalar(

@@ -58,3 +58,21 @@ pub(super) async fn ask_alice_once(store: &Store) -> anyhow::Result<()> {
         .context("Failed to seed the demo's consent request")?;
     Ok(())
 }
+
+/// The demo partner whose endpoint is down: nothing listens on port 9 here, so the demo shows
+/// its events tried again and again.
+pub const PARTNER_WITH_ENDPOINT_DOWN: &str = "yandex";
+
+/// Points every demo partner without an endpoint at the demo's receiver, all but
+/// `PARTNER_WITH_ENDPOINT_DOWN`. An endpoint an admin set is kept.
+pub async fn point_partners_at(store: &Store, receiver: &str) -> anyhow::Result<()> {
+    for partner in store.partners().await? {
+        let endpoint = if partner.slug == PARTNER_WITH_ENDPOINT_DOWN {
+            format!("http://127.0.0.1:9/events/{}", partner.slug)
+        } else {
+            format!("{}/events/{}", receiver.trim_end_matches('/'), partner.slug)
+        };
+        store.set_partner_endpoint_if_missing(&partner.slug, &endpoint).await?;
+    }
+    Ok(())
+}
