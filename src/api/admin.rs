@@ -98,3 +98,51 @@ pub async fn new_partner_key(
     };
     SignedIn::from_store(&state.store, &admin, shown).await
 }
+
+/// Sets where a partner is told of consent changes (RFC 8935 push), turning it on again.
+#[server(endpoint = "admin-set-endpoint")]
+pub async fn set_partner_endpoint(partner: String, endpoint: String) -> Result<(), AppError> {
+    use crate::api::context::{app_state, failed, signed_in_admin, tell_after_redirect};
+    let admin = signed_in_admin().await.map_err(failed)?;
+    let slug = partner_slug(&partner).map_err(failed)?;
+    let state = app_state();
+    let notice = crate::server::use_cases::admin_endpoints::set_endpoint(
+        &state.store,
+        &state.dispatcher,
+        admin.id,
+        &slug,
+        &endpoint,
+    )
+    .await
+    .map_err(|e| failed(e.into()))?;
+    tell_after_redirect(&notice);
+    Ok(())
+}
+
+/// Sends the partner a signed test event now; the notice says how it answered.
+#[server(endpoint = "admin-test-endpoint")]
+pub async fn test_partner_endpoint(partner: String) -> Result<(), AppError> {
+    use crate::api::context::{app_state, failed, signed_in_admin, tell_after_redirect};
+    let admin = signed_in_admin().await.map_err(failed)?;
+    let slug = partner_slug(&partner).map_err(failed)?;
+    let state = app_state();
+    let notice =
+        crate::server::use_cases::admin_endpoints::send_test_event(&state.store, &state.dispatcher, admin.id, &slug)
+            .await
+            .map_err(|e| failed(e.into()))?;
+    tell_after_redirect(&notice);
+    Ok(())
+}
+
+/// Turns off events to a partner: they wait until its endpoint is saved again.
+#[server(endpoint = "admin-turn-off-endpoint")]
+pub async fn turn_off_partner_endpoint(partner: String) -> Result<(), AppError> {
+    use crate::api::context::{app_state, failed, signed_in_admin, tell_after_redirect};
+    let admin = signed_in_admin().await.map_err(failed)?;
+    let slug = partner_slug(&partner).map_err(failed)?;
+    let notice = crate::server::use_cases::admin_endpoints::turn_off_endpoint(&app_state().store, admin.id, &slug)
+        .await
+        .map_err(|e| failed(e.into()))?;
+    tell_after_redirect(&notice);
+    Ok(())
+}

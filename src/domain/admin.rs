@@ -12,7 +12,22 @@ pub enum AdminAction {
     Retired,
     KeyCreated,
     KeyRotated,
+    EndpointSet,
+    EndpointOff,
+    EndpointTested,
 }
+
+/// Every action, for reading them back.
+const ACTIONS: [AdminAction; 8] = [
+    AdminAction::Added,
+    AdminAction::Described,
+    AdminAction::Retired,
+    AdminAction::KeyCreated,
+    AdminAction::KeyRotated,
+    AdminAction::EndpointSet,
+    AdminAction::EndpointOff,
+    AdminAction::EndpointTested,
+];
 
 impl AdminAction {
     pub fn as_str(self) -> &'static str {
@@ -22,19 +37,14 @@ impl AdminAction {
             AdminAction::Retired => "retired",
             AdminAction::KeyCreated => "key_created",
             AdminAction::KeyRotated => "key_rotated",
+            AdminAction::EndpointSet => "endpoint_set",
+            AdminAction::EndpointOff => "endpoint_off",
+            AdminAction::EndpointTested => "endpoint_tested",
         }
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [
-            AdminAction::Added,
-            AdminAction::Described,
-            AdminAction::Retired,
-            AdminAction::KeyCreated,
-            AdminAction::KeyRotated,
-        ]
-        .into_iter()
-        .find(|action| action.as_str() == raw)
+        ACTIONS.into_iter().find(|action| action.as_str() == raw)
     }
 }
 
@@ -47,6 +57,46 @@ pub struct PartnerListing {
     pub has_key: bool,
     /// "23 Nov 2026" once retired.
     pub retired_on: Option<String>,
+    /// Where the partner is told of consent changes, and how that goes.
+    pub events: PartnerEvents,
+}
+
+/// A partner's event endpoint as the admin sees it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerEvents {
+    pub endpoint: Option<String>,
+    /// "Turned off on 23 Nov 2026, 15:02 UTC" (after a 410, or by an admin).
+    pub turned_off: Option<String>,
+    /// Events waiting to be confirmed.
+    pub backlog: i64,
+    /// Events given up on.
+    pub failed: i64,
+    /// "503 Service Unavailable, 23 Nov 2026, 15:02 UTC".
+    pub last_failure: Option<String>,
+}
+
+impl PartnerEvents {
+    /// "Sending to https://…", "Turned off …", or "No endpoint: …".
+    pub fn state(&self) -> String {
+        match (&self.endpoint, &self.turned_off) {
+            (None, _) => "No endpoint: the partner learns of changes only at its next check".to_owned(),
+            (Some(_), Some(off)) => format!("{off}; events wait until the endpoint is saved again"),
+            (Some(endpoint), None) => format!("Sending to {endpoint}"),
+        }
+    }
+
+    /// "3 events waiting, 1 given up".
+    pub fn backlog_sentence(&self) -> String {
+        let waiting = match self.backlog {
+            0 => "No event waiting".to_owned(),
+            1 => "1 event waiting".to_owned(),
+            n => format!("{n} events waiting"),
+        };
+        match self.failed {
+            0 => waiting,
+            n => format!("{waiting}, {n} given up"),
+        }
+    }
 }
 
 impl PartnerListing {
@@ -82,6 +132,9 @@ impl AdminActionView {
             AdminAction::Retired => format!("retired {partner}"),
             AdminAction::KeyCreated => format!("created an API key for {partner}"),
             AdminAction::KeyRotated => format!("rotated the API key of {partner}"),
+            AdminAction::EndpointSet => format!("set the event endpoint of {partner}"),
+            AdminAction::EndpointOff => format!("turned off events to {partner}"),
+            AdminAction::EndpointTested => format!("sent a test event to {partner}"),
         };
         format!("{admin} {did} on {}", self.when)
     }
@@ -109,13 +162,7 @@ mod tests {
 
     #[test]
     fn actions_round_trip_through_their_stored_names() {
-        for action in [
-            AdminAction::Added,
-            AdminAction::Described,
-            AdminAction::Retired,
-            AdminAction::KeyCreated,
-            AdminAction::KeyRotated,
-        ] {
+        for action in ACTIONS {
             assert_eq!(AdminAction::parse(action.as_str()), Some(action));
         }
         assert_eq!(AdminAction::parse("deleted"), None);
@@ -134,6 +181,17 @@ mod tests {
     }
 
     #[test]
+    fn the_event_endpoint_reads_as_its_state_and_backlog() {
+        let mut events = PartnerEvents::default();
+        assert!(events.state().starts_with("No endpoint"));
+        events.endpoint = Some("https://acme.example/events".into());
+        assert_eq!(events.state(), "Sending to https://acme.example/events");
+        events.backlog = 3;
+        events.failed = 1;
+        assert_eq!(events.backlog_sentence(), "3 events waiting, 1 given up");
+    }
+
+    #[test]
     fn the_key_button_says_whether_it_creates_or_rotates() {
         let mut listing = PartnerListing {
             slug: "acme".into(),
@@ -141,6 +199,7 @@ mod tests {
             description: "Anvils.".into(),
             has_key: false,
             retired_on: None,
+            events: PartnerEvents::default(),
         };
         assert_eq!(listing.key_button(), "Create a new key for Acme");
         listing.has_key = true;

@@ -27,6 +27,22 @@ pub fn event_uri(status: EventStatus) -> Option<String> {
     Some(format!("{EVENT_URI_PREFIX}{word}"))
 }
 
+/// The Shared Signals Framework's verification event: what "Send a test event" sends.
+pub const VERIFICATION_EVENT: &str = "https://schemas.openid.net/secevent/ssf/event-type/verification";
+
+/// The claims of a test event to `partner`: SSF's verification event, whose `state` the
+/// partner may echo, about no person.
+pub fn verification_claims(issuer: &str, partner: &str, jti: &str, issued_at: i64) -> Value {
+    json!({
+        "iss": issuer,
+        "aud": partner,
+        "iat": issued_at,
+        "jti": jti,
+        "sub_id": { "format": "opaque", "id": partner },
+        "events": { VERIFICATION_EVENT: { "state": jti } },
+    })
+}
+
 /// CAEP's `initiating_entity`: who caused the change.
 pub fn initiating_entity(actor: ActorKind) -> &'static str {
     match actor {

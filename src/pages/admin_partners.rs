@@ -8,7 +8,7 @@ use crate::components::form_notice::FormNotice;
 use crate::components::form_problem::FormProblem;
 use crate::components::signed_in_header::SignedInHeader;
 use crate::components::signed_in_page::signed_in_page;
-use crate::domain::admin::{AdminActionView, PartnerCatalog, PartnerListing};
+use crate::domain::admin::{AdminActionView, PartnerCatalog, PartnerEvents, PartnerListing};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -84,6 +84,7 @@ fn partner_entry(partner: PartnerListing) -> impl IntoView {
         None => "Active".to_owned(),
     };
     let key_state = if partner.has_key { "Has a key" } else { "No key" };
+    let events = events_section(partner.events.clone(), slug.clone(), name.clone());
     // A retired partner gets no key and cannot be retired twice; its description stays editable.
     let key_button = partner.key_button();
     let buttons = partner.retired_on.is_none().then(|| {
@@ -119,7 +120,59 @@ fn partner_entry(partner: PartnerListing) -> impl IntoView {
                 <button type="submit">{format!("Save the description of {name}")}</button>
             </form>
             {buttons}
+            {events}
         </li>
+    }
+}
+
+/// Where the partner is told of consent changes: its state, backlog and last failure, and the
+/// forms to set the endpoint, send a test event and turn it off.
+fn events_section(events: PartnerEvents, slug: String, name: String) -> impl IntoView {
+    let endpoint_id = format!("endpoint-{slug}");
+    let on = events.endpoint.is_some() && events.turned_off.is_none();
+    let test_and_off = events.endpoint.is_some().then(|| {
+        let off = on.then(|| {
+            view! {
+                <form method="post" action="/api/admin-turn-off-endpoint">
+                    <input type="hidden" name="partner" value=slug.clone()/>
+                    <button type="submit" class="danger">{format!("Turn off events to {name}")}</button>
+                </form>
+            }
+        });
+        view! {
+            <div class="admin-buttons">
+                <form method="post" action="/api/admin-test-endpoint">
+                    <input type="hidden" name="partner" value=slug.clone()/>
+                    <button type="submit">{format!("Send a test event to {name}")}</button>
+                </form>
+                {off}
+            </div>
+        }
+    });
+    view! {
+        <h4>{format!("Consent events to {name}")}</h4>
+        <dl class="partner-facts">
+            <dt>"Endpoint"</dt>
+            <dd>{events.state()}</dd>
+            <dt>"Backlog"</dt>
+            <dd>{events.backlog_sentence()}</dd>
+            <dt>"Last failure"</dt>
+            <dd>{events.last_failure.clone().unwrap_or_else(|| "None".to_owned())}</dd>
+        </dl>
+        <form method="post" action="/api/admin-set-endpoint" class="admin-form">
+            <input type="hidden" name="partner" value=slug.clone()/>
+            <label for=endpoint_id.clone()>{format!("Event endpoint of {name} (https)")}</label>
+            <input
+                id=endpoint_id
+                name="endpoint"
+                type="url"
+                required
+                maxlength="300"
+                value=events.endpoint.clone().unwrap_or_default()
+            />
+            <button type="submit">{format!("Save the event endpoint of {name}")}</button>
+        </form>
+        {test_and_off}
     }
 }
 

@@ -92,6 +92,7 @@ impl Application {
         let state = AppState::new(Parts {
             signing_keys,
             issuer,
+            dispatcher: dispatcher.clone(),
             recorder,
             lookups: Arc::default(),
             store,

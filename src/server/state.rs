@@ -1,6 +1,7 @@
 //! The one application state every handler and server function reaches.
 
 use crate::domain::unused::UnusedLimit;
+use crate::server::notify::dispatcher::Dispatcher;
 use crate::server::notify::signing_keys::SigningKeys;
 use crate::server::partner_api::lookup_cache::LookupCache;
 use crate::server::recording::DecisionRecorder;
@@ -23,6 +24,8 @@ pub struct Parts {
     pub signing_keys: Arc<SigningKeys>,
     /// The platform's URL, as tokens and receipts name it.
     pub issuer: String,
+    /// Sends partners their events; admins send test events through it.
+    pub dispatcher: Dispatcher,
 }
 
 #[derive(Debug, Clone)]

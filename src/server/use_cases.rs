@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod admin;
+pub mod admin_endpoints;
 pub mod dashboard;
 pub mod export;
 pub mod history;

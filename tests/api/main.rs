@@ -4,6 +4,7 @@
 mod access_control;
 mod activity;
 mod admin;
+mod admin_endpoints;
 mod allow_again_terms;
 mod back_after_sign_in;
 mod bench_floor;

@@ -10,10 +10,10 @@ use super::delivery::{Outcome, next_try_at, outcome};
 use super::endpoint::{EndpointPolicy, check_addresses, parse_endpoint};
 use super::signing_keys::SigningKeys;
 use crate::domain::history::{ActorKind, EventStatus};
-use crate::domain::security_event::{ConsentChange, SET_TYPE, claims};
+use crate::domain::security_event::{ConsentChange, SET_TYPE, claims, verification_claims};
 use crate::server::clock::now_ms;
 use crate::server::error::log_store_error;
-use crate::server::storage::consent::outbox::DueNotification;
+use crate::server::storage::consent::outbox::{DueNotification, new_jti};
 use crate::server::storage::{Store, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
@@ -76,7 +76,23 @@ impl Dispatcher {
         let Some(token) = self.token(due, now) else {
             return Outcome::Refused(format!("no event to tell of status {}", due.status));
         };
-        let checked = match parse_endpoint(&due.endpoint, self.policy) {
+        self.push(&due.endpoint, token).await
+    }
+
+    /// Sends `partner` a signed test event (SSF's verification event) at `endpoint`, now.
+    pub async fn send_test(&self, partner: &str, endpoint: &str, now: i64) -> Outcome {
+        let claims = verification_claims(&self.issuer, partner, &new_jti(), now.div_euclid(1000));
+        self.push(endpoint, self.keys.sign(SET_TYPE, &claims)).await
+    }
+
+    /// Which endpoints this dispatcher will call.
+    pub fn policy(&self) -> EndpointPolicy {
+        self.policy
+    }
+
+    /// Pushes one token (RFC 8935) and reads the answer.
+    async fn push(&self, endpoint: &str, token: String) -> Outcome {
+        let checked = match parse_endpoint(endpoint, self.policy) {
             Ok(url) => check_addresses(&url, self.policy).await.map(|()| url),
             Err(error) => Err(error),
         };

@@ -2,6 +2,7 @@
 //! caches the partner check reads them through.
 
 pub mod admin;
+pub mod admin_endpoints;
 pub mod catalog;
 pub mod catalog_entry;
 pub mod expiry;

@@ -2,12 +2,13 @@
 //! retire it, and give it a new API key. Every change is recorded with the admin and the time,
 //! and returns the sentence the admin is told once it is done.
 
-use crate::domain::admin::{AdminActionView, PartnerCatalog, PartnerListing};
+use crate::domain::admin::{AdminActionView, PartnerCatalog, PartnerEvents, PartnerListing};
 use crate::domain::partner_entry::{NewPartner, PartnerDescription};
 use crate::domain::slug::Slug;
 use crate::server::auth::session::hash_token;
 use crate::server::clock::{human_date, human_date_time, now_ms};
 use crate::server::storage::consent::admin::KeyChange;
+use crate::server::storage::consent::admin_endpoints::EndpointRecord;
 use crate::server::storage::{Store, StoreError};
 
 /// How many recorded actions the admin page shows.
@@ -26,6 +27,10 @@ pub enum CatalogError {
     AlreadyRetired(String),
     #[error("{0} is retired, so it cannot get an API key.")]
     Retired(String),
+    #[error("{0}")]
+    BadEndpoint(String),
+    #[error("{0} has no event endpoint on to turn off.")]
+    NoEndpoint(String),
     #[error(transparent)]
     Store(StoreError),
 }
@@ -40,11 +45,13 @@ impl From<StoreError> for CatalogError {
 }
 
 pub async fn catalog(store: &Store) -> Result<PartnerCatalog, StoreError> {
+    let mut endpoints = store.partner_endpoints().await?;
     let partners = store
         .partner_catalog()
         .await?
         .into_iter()
         .map(|p| PartnerListing {
+            events: endpoints.remove(&p.slug).map(partner_events).unwrap_or_default(),
             slug: p.slug,
             name: p.name,
             description: p.description,
@@ -67,8 +74,23 @@ pub async fn catalog(store: &Store) -> Result<PartnerCatalog, StoreError> {
     Ok(PartnerCatalog { partners, actions })
 }
 
+fn partner_events(record: EndpointRecord) -> PartnerEvents {
+    PartnerEvents {
+        endpoint: record.endpoint,
+        turned_off: record
+            .disabled_at
+            .map(|at| format!("Turned off on {}", human_date_time(at))),
+        backlog: record.backlog,
+        failed: record.failed,
+        last_failure: record.last_error.map(|error| match record.last_error_at {
+            Some(at) => format!("{error} ({})", human_date_time(at)),
+            None => error,
+        }),
+    }
+}
+
 /// The partner's name as people read it, for messages.
-async fn partner_name(store: &Store, slug: &Slug) -> Result<String, CatalogError> {
+pub(super) async fn partner_name(store: &Store, slug: &Slug) -> Result<String, CatalogError> {
     store
         .partner_catalog()
         .await?

@@ -43,12 +43,12 @@ pub enum KeyChange {
 }
 
 /// Who did what, to be recorded with the change it describes.
-struct ActionEntry<'a> {
-    admin_id: i64,
-    action: AdminAction,
-    partner_slug: &'a str,
-    detail: Option<&'a str>,
-    at: i64,
+pub(super) struct ActionEntry<'a> {
+    pub(super) admin_id: i64,
+    pub(super) action: AdminAction,
+    pub(super) partner_slug: &'a str,
+    pub(super) detail: Option<&'a str>,
+    pub(super) at: i64,
 }
 
 /// A partner as stored; `PartnerRecord` says only whether it has a key.
@@ -82,7 +82,7 @@ impl Store {
         Ok(WriteTx::new(tx, self, Changes::PartnerKeys))
     }
 
-    async fn record_admin_action(tx: &mut WriteTx, entry: &ActionEntry<'_>) -> StoreResult<()> {
+    pub(super) async fn record_admin_action(tx: &mut WriteTx, entry: &ActionEntry<'_>) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO admin_actions (admin_id, action, partner_slug, detail, at) VALUES ($1, $2, $3, $4, $5)",
         )

@@ -32,7 +32,7 @@ pub struct DueNotification {
 }
 
 /// A fresh token id: 128 random bits, hex.
-fn new_jti() -> String {
+pub fn new_jti() -> String {
     let mut bytes = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut bytes);
     hex::encode(bytes)
