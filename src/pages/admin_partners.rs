@@ -127,7 +127,7 @@ fn partner_entry(partner: PartnerListing) -> impl IntoView {
 
 /// Where the partner is told of consent changes: its state, backlog and last failure, and the
 /// forms to set the endpoint, send a test event and turn it off.
-fn events_section(events: PartnerEvents, slug: String, name: String) -> impl IntoView {
+fn events_section(events: PartnerEvents, slug: String, name: String) -> AnyView {
     let endpoint_id = format!("endpoint-{slug}");
     let on = events.endpoint.is_some() && events.turned_off.is_none();
     let test_and_off = events.endpoint.is_some().then(|| {
@@ -174,6 +174,7 @@ fn events_section(events: PartnerEvents, slug: String, name: String) -> impl Int
         </form>
         {test_and_off}
     }
+    .into_any()
 }
 
 fn action_record(actions: Vec<AdminActionView>) -> impl IntoView {
