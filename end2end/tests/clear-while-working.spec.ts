@@ -12,7 +12,7 @@ test('after a revocation focus lands on the announcement, which offers Allow aga
 
   await netflix.getByRole('button', { name: 'Revoke read access of Netflix to your messages', exact: true }).click();
 
-  await expect(page.getByRole('status')).toHaveText('Revoked: Netflix can no longer read your messages.');
+  await expect(page.getByRole('status')).toHaveText('Revoked: Netflix can no longer read your messages. Netflix has no endpoint: it is refused from its next check.');
   // Focus is on the announcement (the pressed button is gone), not back at the top of the page.
   await expect(page.locator(':focus')).toContainText('Revoked: Netflix can no longer read your messages.');
   await expect(netflix).toContainText('Netflix can no longer reach your messages');
@@ -36,7 +36,7 @@ test('a double click on a revoke button revokes once', async ({ page }) => {
 
   await bing.getByRole('button', { name: 'Revoke read access of Microsoft Bing to your friends', exact: true }).dblclick();
 
-  await expect(page.getByRole('status')).toHaveText('Revoked: Microsoft Bing can no longer read your friends.');
+  await expect(page.getByRole('status')).toHaveText('Revoked: Microsoft Bing can no longer read your friends. Microsoft Bing has no endpoint: it is refused from its next check.');
   await page.goto('/history');
   // 14 demo grants, one expiry, plus exactly one withdrawal.
   await expect(page.getByRole('table')).toHaveAccessibleName(/\(16 in all\)/);
@@ -61,6 +61,6 @@ test('the pressed button says it is working until the answer comes', async ({ pa
   await expect(yahoo.getByRole('button', { name: /^Revoking…/ })).toBeDisabled();
   await expect(page.getByRole('button', { name: 'Remove Spotify', exact: true })).toBeDisabled();
   release();
-  await expect(page.getByRole('status')).toHaveText('Revoked: Yahoo can no longer read your posts.');
+  await expect(page.getByRole('status')).toHaveText('Revoked: Yahoo can no longer read your posts. Yahoo has no endpoint: it is refused from its next check.');
   await expect(yahoo).toContainText('Yahoo can no longer reach your posts');
 });

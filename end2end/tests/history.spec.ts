@@ -45,23 +45,23 @@ async function captionNumbers(page: Page): Promise<{ page: number; pages: number
   return { page: Number(match![1]), pages: Number(match![2]), total: Number(match![3]) };
 }
 
-type HistoryRow = { when: string; what: string; who: string; reason: string; action: string };
+type HistoryRow = { when: string; what: string; who: string; reason: string; told: string; action: string };
 
 /// The body rows of the history table, top (newest) first, keyed by column header.
 async function historyRows(page: Page): Promise<HistoryRow[]> {
   const table = historyTable(page);
   await expect(table).toBeVisible();
   const headers = (await table.getByRole('columnheader').allInnerTexts()).map(normalise);
-  expect(headers).toEqual(['When', 'What happened', 'Who', 'Reason', 'Action']);
+  expect(headers).toEqual(['When', 'What happened', 'Who', 'Reason', 'Partner told', 'Action']);
   const rows = table.getByRole('row');
   const count = await rows.count();
   const result: HistoryRow[] = [];
   for (let i = 0; i < count; i++) {
     const cells = (await rows.nth(i).getByRole('cell').allInnerTexts()).map(normalise);
     if (cells.length === 0) continue; // the header row
-    expect(cells, `row ${i} has one cell per column`).toHaveLength(5);
-    const [when, what, who, reason, action] = cells;
-    result.push({ when, what, who, reason, action });
+    expect(cells, `row ${i} has one cell per column`).toHaveLength(6);
+    const [when, what, who, reason, told, action] = cells;
+    result.push({ when, what, who, reason, told, action });
   }
   return result;
 }
@@ -179,10 +179,24 @@ test('History, reached from the main navigation, lists the withdrawal and the re
   expect(rows[1]).toMatchObject({ what: "You withdrew Spotify's read access to your messages.", who: 'You' });
   expect(rows[0].when, 'the re-grant has a time').not.toBe('');
   expect(rows[1].when, 'the withdrawal has a time').not.toBe('');
-  // The withdrawal is no longer the grant's newest event: nothing to allow again. The only
-  // "Allow again" left is for the Yandex grant that expired in 2017.
-  expect(rows[0].action).toBe('');
-  expect(rows[1].action).toBe('');
+  // What Spotify was told: it has no endpoint here, so it learns at its next check.
+  expect(rows[1].told).toBe('Spotify has no endpoint: it is refused from its next check');
+  expect(rows[0].told).toBe('Spotify has no endpoint: it is allowed from its next check');
+  // The withdrawal is no longer the grant's newest event: nothing to allow again, only its
+  // receipt. The only "Allow again" left is for the Yandex grant that expired in 2017.
+  expect(rows[0].action).toMatch(/^Receipt\b/);
+  expect(rows[1].action).toMatch(/^Receipt\b/);
+  const downloading = page.waitForEvent('download');
+  await page
+    .getByRole('link', { name: "Receipt for: You withdrew Spotify's read access to your messages.", exact: true })
+    .click();
+  const receipt = await downloading;
+  expect(receipt.suggestedFilename()).toMatch(/^who-can-see-receipt-\d+\.jws$/);
+  const signed = (await import('node:fs')).readFileSync((await receipt.path())!, 'utf8');
+  expect(signed.split('.'), 'a compact JWS: header, record, signature').toHaveLength(3);
+  const record = JSON.parse(Buffer.from(signed.split('.')[1], 'base64url').toString('utf8'));
+  expect(record['dpv:hasConsentStatus']).toBe('dpv:ConsentWithdrawn');
+  expect(record['dpv:hasProcess']['dpv:hasRecipient']['dct:title']).toBe('Spotify');
   await expect(page.getByRole('button', { name: /^Allow again\b/ })).toHaveCount(1);
   await expect(page.getByRole('button', { name: 'Allow again for Yandex to read your friends', exact: true })).toHaveCount(1);
   // One page: no pager links.

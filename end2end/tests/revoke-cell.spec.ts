@@ -104,7 +104,9 @@ test.describe('without JavaScript', () => {
     await expect(spotify).not.toContainText('Spotify can read');
     await expect(await cell(page, 'Netflix', 'Messages')).toContainText('Netflix can read your messages');
     // The page says what was just done, as it does with script; once.
-    await expect(page.getByRole('status')).toHaveText('Revoked: Spotify can no longer read, write or delete your messages.');
+    await expect(page.getByRole('status')).toHaveText(
+      'Revoked: Spotify can no longer read, write or delete your messages. Spotify has no endpoint: it is refused from its next check.',
+    );
     await page.reload();
     await expect(dashboardHeading(page)).toBeVisible();
     await expect(page.getByRole('status')).toHaveText('');

@@ -50,7 +50,9 @@ test('support finds a caller, opens their permissions, revokes with a reason, an
   await page.getByLabel(`Reason (${caller.name} will read it)`).fill('Caller asked to stop Spotify reading messages');
   await page.getByLabel('Ticket (optional)').fill('T-2018');
   await revoke.click();
-  await expect(page.getByRole('status')).toHaveText(`Revoked: Spotify can no longer read ${caller.name}'s messages.`);
+  await expect(page.getByRole('status')).toHaveText(
+    `Revoked: Spotify can no longer read ${caller.name}'s messages. Spotify has no endpoint: it is refused from its next check.`,
+  );
   await expect(page.getByRole('button', { name: `Revoke read access of Spotify to ${caller.name}'s messages` })).toHaveCount(0);
   await page.reload();
   await expect(page.getByRole('status'), 'said once').toHaveCount(0);
