@@ -2,6 +2,10 @@
 //! success answer is in the ledger and enforced after a restart.
 
 use crate::helpers::TempSqliteFolder;
+use crate::notify_receiver::Receiver;
+
+/// The demo receiver's settings: events go over plain http to this machine.
+const TELLING: &[(&str, &str)] = &[("WCS_ALLOW_HTTP_ENDPOINTS", "true")];
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -51,7 +55,15 @@ async fn every_acknowledged_revocation_survives_sigkill() {
         people.push((email, handle));
     }
 
-    let (mut server, address) = start_server(&url);
+    // Every partner is told at a receiver of the test's own, through the kill and the restart.
+    let receiver = Receiver::start().await;
+    for partner in store.catalog().await.unwrap().partners {
+        store
+            .set_partner_endpoint(&partner.slug, Some(&receiver.url))
+            .await
+            .unwrap();
+    }
+    let (mut server, address) = start_server_with(&url, TELLING);
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -114,7 +126,7 @@ async fn every_acknowledged_revocation_survives_sigkill() {
     let acknowledged = acknowledged.lock().unwrap().clone();
     assert!(acknowledged.len() >= 30);
 
-    let (mut server, address) = start_server(&url);
+    let (mut server, address) = start_server_with(&url, TELLING);
     let catalog = store.catalog().await.unwrap();
     for (handle, grant_id) in &acknowledged {
         let user = store.user_id_by_handle(handle).await.unwrap().unwrap();
@@ -154,6 +166,18 @@ async fn every_acknowledged_revocation_survives_sigkill() {
         store.current_grant_statuses().await.unwrap()
     );
     assert_eq!(store.verify_ledger().await.unwrap().broken, None);
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let mut withdrawals = Vec::new();
+    for (_, grant_id) in &acknowledged {
+        let event: i64 = sqlx::query_scalar("SELECT MAX(id) FROM consent_events WHERE grant_id = $1")
+            .bind(*grant_id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        withdrawals.push(event);
+    }
+    pool.close().await;
+    receiver.expect_each_told_with_one_jti(&withdrawals).await;
     server.kill().unwrap();
     server.wait().unwrap();
     store.close().await;

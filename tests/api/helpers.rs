@@ -253,7 +253,12 @@ pub async fn spawn_app_with(engine: Engine, args: ServeArgs) -> TestApp {
 
 /// A second app instance on the same database as `first` (no database of its own).
 pub async fn spawn_second_instance(first: &TestApp) -> SecondInstance {
-    let app = Application::build(&first.database_url, serve_args(false))
+    spawn_second_instance_with(first, serve_args(false)).await
+}
+
+/// A second app instance on the same database as `first`, with its own settings.
+pub async fn spawn_second_instance_with(first: &TestApp, args: ServeArgs) -> SecondInstance {
+    let app = Application::build(&first.database_url, args)
         .await
         .expect("the second instance builds");
     let address = format!("http://{}", app.address());

@@ -81,3 +81,44 @@ impl Receiver {
         self.received()
     }
 }
+
+/// The `jti` and ledger event id of every token received.
+pub fn told_events(received: &[Received]) -> Vec<(String, i64)> {
+    received
+        .iter()
+        .map(|r| {
+            let payload = r.body.split('.').nth(1).unwrap();
+            let bytes = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, payload).unwrap();
+            let claims: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            let event = claims["events"].as_object().unwrap().values().next().unwrap().clone();
+            (
+                claims["jti"].as_str().unwrap().to_owned(),
+                event["ledger_event_id"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+impl Receiver {
+    /// Waits (up to 20 s) until every one of `events` was told at least once, then checks that
+    /// each was told with one `jti` only, however many times it came.
+    pub async fn expect_each_told_with_one_jti(&self, events: &[i64]) {
+        let mut told = Vec::new();
+        for _ in 0..200 {
+            told = told_events(&self.received());
+            if events.iter().all(|event| told.iter().any(|(_, id)| id == event)) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        for event in events {
+            let jtis: std::collections::HashSet<&String> =
+                told.iter().filter(|(_, id)| id == event).map(|(jti, _)| jti).collect();
+            assert_eq!(
+                jtis.len(),
+                1,
+                "ledger event {event} was told once or more, with one jti: {jtis:?}"
+            );
+        }
+    }
+}

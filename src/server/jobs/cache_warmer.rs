@@ -1,4 +1,4 @@
-//! Fills the partner check's caches when a server on SQLite starts, in the background, so that
+//! Fills the partner check's caches (grants, friends lists and "no"s) when a server on SQLite starts, in the background, so that
 //! the first check of each user does not wait on the database. Checks work meanwhile; those of
 //! users not loaded yet read the database as usual.
 
@@ -23,8 +23,8 @@ pub fn spawn(store: Store, lookups: Arc<LookupCache>) -> JoinHandle<()> {
         }
         let started = Instant::now();
         match warm(&store, &lookups).await {
-            Ok((users, grants)) => tracing::info!(
-                "Partner checks answer from memory: {users} users and {grants} grants loaded in {:.1}s",
+            Ok((users, grants, friendships)) => tracing::info!(
+                "Partner checks answer from memory: {users} users, {grants} grants and {friendships} friendships loaded in {:.1}s",
                 started.elapsed().as_secs_f64()
             ),
             Err(error) => {
@@ -34,14 +34,18 @@ pub fn spawn(store: Store, lookups: Arc<LookupCache>) -> JoinHandle<()> {
     })
 }
 
-async fn warm(store: &Store, lookups: &LookupCache) -> Result<(usize, usize), crate::server::storage::StoreError> {
-    let (mut users, mut grants, mut after) = (0, 0, 0);
+/// Users, grants and friendships loaded.
+type Warmed = (usize, usize, usize);
+
+async fn warm(store: &Store, lookups: &LookupCache) -> Result<Warmed, crate::server::storage::StoreError> {
+    let (mut users, mut grants, mut friendships, mut after) = (0, 0, 0, 0);
     loop {
         let batch = store.user_handles_after(after, USERS_PER_LOAD).await?;
         let (Some(first), Some(last)) = (batch.first().map(|(id, _)| *id), batch.last().map(|(id, _)| *id)) else {
-            return Ok((users, grants));
+            return Ok((users, grants, friendships));
         };
         users += batch.len();
+        let ids: Vec<i64> = batch.iter().map(|(id, _)| *id).collect();
         let room_left = lookups.remember(batch);
         for _ in 0..MOST_TRIES {
             if let Some(read) = store.warm_grant_cache(first, last).await? {
@@ -49,8 +53,15 @@ async fn warm(store: &Store, lookups: &LookupCache) -> Result<(usize, usize), cr
                 break;
             }
         }
+        // Checks through a friend read the friend's list and the person's "no"s: load them too.
+        for _ in 0..MOST_TRIES {
+            if let Some(read) = store.warm_friend_cache(&ids).await? {
+                friendships += read;
+                break;
+            }
+        }
         if !room_left {
-            return Ok((users, grants));
+            return Ok((users, grants, friendships));
         }
         after = last;
     }

@@ -104,6 +104,46 @@ impl Store {
             .collect())
     }
 
+    /// Loads the friends lists and "no"s of the users `ids` (sorted, one range of ids) into the
+    /// cache; returns how many friendships it read, or `None` if a write raced the load.
+    pub async fn warm_friend_cache(&self, ids: &[i64]) -> StoreResult<Option<usize>> {
+        let (Some(cache), Some(first), Some(last)) = (&self.friends, ids.first(), ids.last()) else {
+            return Ok(Some(0));
+        };
+        let began = (cache.friends.generation(), cache.refusals.generation());
+        let pairs: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT user_id, friend_id FROM friendships WHERE user_id BETWEEN $1 AND $2 ORDER BY user_id, friend_id",
+        )
+        .bind(first)
+        .bind(last)
+        .fetch_all(&self.pool)
+        .await?;
+        let said: Vec<(i64, Option<i64>, i64)> =
+            sqlx::query_as("SELECT user_id, partner_id, since FROM friend_refusals WHERE user_id BETWEEN $1 AND $2")
+                .bind(first)
+                .bind(last)
+                .fetch_all(&self.pool)
+                .await?;
+        let read = pairs.len();
+        let mut lists: HashMap<i64, Vec<i64>> = ids.iter().map(|id| (*id, Vec::new())).collect();
+        for (user_id, friend_id) in pairs {
+            lists.entry(user_id).or_default().push(friend_id);
+        }
+        let mut refusals: HashMap<i64, Vec<Refusal>> = ids.iter().map(|id| (*id, Vec::new())).collect();
+        for (user_id, partner_id, since) in said {
+            refusals.entry(user_id).or_default().push(Refusal { partner_id, since });
+        }
+        let filled_lists = cache.friends.fill(
+            began.0,
+            lists.into_iter().map(|(id, list)| (id, list.into_boxed_slice())),
+        );
+        let filled_refusals = cache.refusals.fill(
+            began.1,
+            refusals.into_iter().map(|(id, list)| (id, list.into_boxed_slice())),
+        );
+        Ok((filled_lists && filled_refusals).then_some(read))
+    }
+
     /// Each user's friends, sorted; every user asked is present, with none if they have none.
     async fn friend_ids_of(&self, user_ids: &[i64]) -> StoreResult<HashMap<i64, Box<[i64]>>> {
         let sql = format!(
