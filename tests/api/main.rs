@@ -29,6 +29,7 @@ mod ledger_upgrade;
 mod load_seed;
 mod log_injection;
 mod notifications;
+mod notifications_delivery;
 mod notifications_two_instances;
 mod notify_receiver;
 mod outage;
