@@ -100,11 +100,13 @@ pub fn told_events(received: &[Received]) -> Vec<(String, i64)> {
 }
 
 impl Receiver {
-    /// Waits (up to 20 s) until every one of `events` was told at least once, then checks that
-    /// each was told with one `jti` only, however many times it came.
+    /// Waits until every one of `events` was told at least once, then checks that each was
+    /// told with one `jti` only, however many times it came. It waits longer than a claim's
+    /// lease: a notification a killed sender had claimed is sent again only once that runs out.
     pub async fn expect_each_told_with_one_jti(&self, events: &[i64]) {
         let mut told = Vec::new();
-        for _ in 0..200 {
+        let tries = (who_can_see::server::storage::consent::outbox::LEASE_MS + 15_000) / 100;
+        for _ in 0..tries {
             told = told_events(&self.received());
             if events.iter().all(|event| told.iter().any(|(_, id)| id == event)) {
                 break;
