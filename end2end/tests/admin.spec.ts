@@ -132,3 +132,28 @@ test('a partner the form cannot add is explained on the page, and a crafted link
   await expect(page.getByRole('alert')).toHaveCount(0);
   await expect(page.getByText('suspended')).toHaveCount(0);
 });
+
+test.describe('on a phone, without JavaScript', () => {
+  test.use({ javaScriptEnabled: false, viewport: { width: 375, height: 740 } });
+
+  test("an endpoint a partner must not have is refused on the page, and nothing changes", async ({ page }) => {
+    await signIn(page, ADMIN);
+    await page.goto('/admin/partners');
+    const spotify = partnerEntry(page, 'Spotify');
+    await expect(spotify.getByText('No endpoint: the partner learns of changes only at its next check')).toBeVisible();
+    for (const [endpoint, problem] of [
+      ['http://10.0.0.7/events', 'The endpoint must use https.'],
+      ['https://127.0.0.1/events', 'The endpoint must not be a private, loopback or link-local address.'],
+    ]) {
+      const field = page.getByLabel('Event endpoint of Spotify (https)', { exact: true });
+      await field.fill(endpoint);
+      await field.press('Enter');
+      await expect(page.getByText(problem)).toBeVisible();
+      await expect(
+        partnerEntry(page, 'Spotify').getByText('No endpoint: the partner learns of changes only at its next check'),
+      ).toBeVisible();
+    }
+    // axe needs the page's JavaScript; the first test runs it on this page with JavaScript on.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  });
+});
