@@ -149,10 +149,21 @@ pub async fn revoke(
 ) -> Result<DashboardChange, StoreError> {
     let Revocation { revoked, catalog } = store.revoke(user_id, scope, Actor::User(user_id), now_ms()).await?;
     let notice = revocation_notice(scope, &named(&catalog, &revoked), "your");
+    let view = build_with(store, user_id, unused, &catalog).await?;
+    // The cells just built already say what each partner was told of its grant's end.
+    let cells: HashMap<i64, &GrantView> = view
+        .rows
+        .iter()
+        .flat_map(|row| row.cells.iter().flat_map(|cell| cell.grants.iter()))
+        .map(|grant| (grant.id, grant))
+        .collect();
+    let told = revoked
+        .iter()
+        .filter_map(|r| cells.get(&r.grant_id).and_then(|grant| grant.told.clone()));
     Ok(DashboardChange {
-        notice: with_what_partners_are_told(store, user_id, &catalog, &revoked, notice).await?,
-        view: build_with(store, user_id, unused, &catalog).await?,
+        notice: followed_by(notice, told),
         undo: revoked.iter().map(|r| r.grant_id).collect(),
+        view,
     })
 }
 
@@ -165,23 +176,29 @@ pub async fn with_what_partners_are_told(
     notice: String,
 ) -> Result<String, StoreError> {
     let told = store.told_of_latest_grant_events(user_id).await?;
-    let mut sentences: Vec<String> = Vec::new();
-    for grant in revoked {
+    let sentences = revoked.iter().filter_map(|grant| {
         let partner = catalog
             .partner(grant.partner_id)
             .map(|p| p.name.as_str())
             .unwrap_or_default();
-        let sentence = told
-            .get(&grant.grant_id)
-            .and_then(|told| told_sentence(told, partner, EventStatus::Withdrawn));
-        if let Some(sentence) = sentence.filter(|s| !sentences.contains(s)) {
-            sentences.push(sentence);
+        told.get(&grant.grant_id)
+            .and_then(|told| told_sentence(told, partner, EventStatus::Withdrawn))
+    });
+    Ok(followed_by(notice, sentences))
+}
+
+/// The notice, followed by each partner's sentence once: "… Telling Spotify…".
+fn followed_by(notice: String, sentences: impl IntoIterator<Item = String>) -> String {
+    let mut said: Vec<String> = Vec::new();
+    for sentence in sentences {
+        if !said.contains(&sentence) {
+            said.push(sentence);
         }
     }
-    Ok(sentences.iter().fold(notice, |notice, sentence| {
+    said.iter().fold(notice, |notice, sentence| {
         let stop = if sentence.ends_with('…') { "" } else { "." };
         format!("{notice} {sentence}{stop}")
-    }))
+    })
 }
 
 /// Gives taken-back grants again: the notice and the dashboard after it.
