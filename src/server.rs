@@ -9,6 +9,7 @@ pub mod config;
 pub mod error;
 pub mod http;
 pub mod jobs;
+pub mod metrics;
 pub mod notify;
 pub mod partner_api;
 pub mod recording;

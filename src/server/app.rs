@@ -9,6 +9,7 @@ use crate::server::clock::now_ms;
 use crate::server::config::ServeArgs;
 use crate::server::http::body_limit::{BODY_LIMIT_BYTES, refuse_oversized_bodies};
 use crate::server::http::form_problems::vouch_for_form_problems;
+use crate::server::http::health::{self, Readiness};
 use crate::server::http::security_headers::{add_security_headers, refuse_cross_site_posts};
 use crate::server::notify::dispatcher::{self, Dispatcher};
 use crate::server::notify::signing_keys::SigningKeys;
@@ -30,6 +31,7 @@ use axum::serve::ListenerExt;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -44,6 +46,9 @@ pub struct Application {
     state: AppState,
     dispatcher: Dispatcher,
     expiry_sweep_every: std::time::Duration,
+    /// How long requests in flight may take to finish once a shutdown begins.
+    shutdown_grace: std::time::Duration,
+    metrics_address: Option<SocketAddr>,
 }
 
 impl Application {
@@ -93,6 +98,7 @@ impl Application {
             signing_keys,
             issuer,
             dispatcher: dispatcher.clone(),
+            readiness: Arc::new(Readiness::default()),
             recorder,
             lookups: Arc::default(),
             store,
@@ -100,6 +106,14 @@ impl Application {
             settings: Arc::new(settings),
         });
         let router = router(state.clone(), args.bench_floor);
+        let metrics_address = match args.metrics_addr {
+            Some(addr) => Some(
+                crate::server::metrics::serve(addr, state.clone())
+                    .await
+                    .with_context(|| format!("Failed to serve metrics on {addr}"))?,
+            ),
+            None => None,
+        };
         Ok(Application {
             _serving: serving,
             listener,
@@ -107,6 +121,8 @@ impl Application {
             state,
             dispatcher,
             expiry_sweep_every: std::time::Duration::from_secs(args.expiry_sweep_seconds),
+            shutdown_grace: std::time::Duration::from_secs(args.shutdown_grace_seconds),
+            metrics_address,
         })
     }
 
@@ -116,6 +132,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.address().port()
+    }
+
+    /// Where Prometheus scrapes `/metrics`, if it is on.
+    pub fn metrics_address(&self) -> Option<SocketAddr> {
+        self.metrics_address
     }
 
     pub fn state(&self) -> &AppState {
@@ -128,7 +149,11 @@ impl Application {
             self.expiry_sweep_every,
             self.state.settings.unused,
         );
-        let warmer = cache_warmer::spawn(self.state.store.clone(), self.state.lookups.clone());
+        let warmer = cache_warmer::spawn(
+            self.state.store.clone(),
+            self.state.lookups.clone(),
+            self.state.readiness.clone(),
+        );
         let key_refresher = key_refresher::spawn(self.state.store.clone());
         let (stop_dispatcher, dispatcher_stopped) = tokio::sync::watch::channel(false);
         let dispatcher = tokio::spawn(dispatcher::run(self.dispatcher, dispatcher_stopped));
@@ -138,13 +163,34 @@ impl Application {
                 tracing::debug!("Failed to set TCP_NODELAY on a connection: {error}");
             }
         });
-        let served = axum::serve(
+        // On SIGTERM or SIGINT: not ready (a balancer stops sending), no new connections, and the
+        // requests in flight get `shutdown_grace` to finish.
+        let (signalled, mut on_signal) = tokio::sync::watch::channel(false);
+        let readiness = self.state.readiness.clone();
+        let serving = axum::serve(
             listener,
             self.router.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("The server stopped with an error");
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            tracing::info!("Stopping: finishing the requests in flight");
+            readiness.stopping();
+            signalled.send_replace(true);
+        })
+        .into_future();
+        let grace = self.shutdown_grace;
+        let served = tokio::select! {
+            served = serving => served.context("The server stopped with an error"),
+            () = async {
+                if on_signal.wait_for(|signalled| *signalled).await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+                tokio::time::sleep(grace).await;
+            } => {
+                tracing::warn!("Requests still in flight after the {}s grace were cut off", grace.as_secs());
+                Ok(())
+            }
+        };
         sweeper.abort();
         warmer.abort();
         key_refresher.abort();
@@ -201,6 +247,7 @@ fn router(state: AppState, bench_floor: bool) -> Router {
         .route("/sign-in", post(sign_in::sign_in))
         .route("/sign-out", post(sign_in::sign_out))
         .route("/.well-known/jwks.json", get(jwks))
+        .merge(health::routes())
         .merge(partner_api::router())
         .merge(bench_floor::routes(bench_floor))
         .route("/history/export.json", get(export::json))

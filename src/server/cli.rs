@@ -34,6 +34,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
             Ok(())
         }
+        Some(Command::BenchEvents(args)) => {
+            let store = Store::connect(&cli.database_url).await?;
+            store.migrate().await?;
+            crate::server::tools::bench_events::bench_events(&store, args.events, args.concurrency).await?;
+            store.close().await;
+            Ok(())
+        }
         Some(Command::SeedLoad(args)) => crate::server::tools::load_seed::seed_load(&cli.database_url, &args).await,
         Some(Command::Simulate(args)) => crate::server::tools::simulate::simulate(&args).await,
         Some(Command::SigningKey(SigningKeyCommand::Rotate)) => {
@@ -48,6 +55,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::PartnerEndpoint(command)) => set_partner_endpoint(&cli.database_url, &cli.serve, command).await,
         Some(Command::VerifyReceipt(args)) => crate::server::tools::verify_receipt::verify_receipt(&args).await,
         Some(Command::PartnerReceiver(args)) => crate::server::tools::partner_receiver::partner_receiver(&args).await,
+        Some(Command::ScaleOutLoad(args)) => {
+            crate::server::tools::scale_out_load::scale_out_load(&cli.database_url, &args).await
+        }
     }
 }
 
@@ -116,5 +126,8 @@ async fn verify_ledger(database_url: &str) -> anyhow::Result<()> {
 async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let app = Application::build(database_url, args).await?;
     println!("Who Can See is listening on http://{}", app.address());
+    if let Some(metrics) = app.metrics_address() {
+        println!("Metrics for Prometheus at http://{metrics}/metrics");
+    }
     app.run_until_stopped().await
 }

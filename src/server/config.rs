@@ -3,6 +3,12 @@
 use clap::{ArgAction, Args, Parser, Subcommand};
 use std::net::SocketAddr;
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "who-can-see",
@@ -17,6 +23,9 @@ pub struct Cli {
         global = true
     )]
     pub database_url: String,
+    /// How logs are written: text for people, json (one object a line) for log shippers.
+    #[arg(long, env = "WCS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
     #[command(flatten)]
     pub serve: ServeArgs,
     #[command(subcommand)]
@@ -36,6 +45,9 @@ pub enum Command {
     PartnerKey(PartnerKeyCommand),
     /// Benchmark: revocation commits per second and commit latency on DATABASE_URL.
     BenchLedger(BenchLedgerArgs),
+    /// Benchmark: events delivered per second to a local receiving partner, and how long a
+    /// change waits until its partner confirms.
+    BenchEvents(BenchEventsArgs),
     /// Benchmark data: fill DATABASE_URL with many users holding realistic grants.
     SeedLoad(crate::server::tools::load_seed::SeedLoadArgs),
     /// Send realistic partner traffic to a running instance's partner API, with the demo keys.
@@ -50,6 +62,9 @@ pub enum Command {
     VerifyReceipt(crate::server::tools::verify_receipt::VerifyReceiptArgs),
     /// A small receiving partner for the demo: verifies each event, answers 202, logs it.
     PartnerReceiver(crate::server::tools::partner_receiver::PartnerReceiverArgs),
+    /// The load `scripts/scale-out` sends through its balancer; reports stale allows and lost
+    /// revocations, and fails unless both are 0.
+    ScaleOutLoad(crate::server::tools::scale_out_load::ScaleOutLoadArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -101,6 +116,13 @@ pub struct ServeArgs {
     /// (`partner-receiver`), at URL/events/<slug>, all but one whose endpoint is down.
     #[arg(long, env = "WCS_DEMO_RECEIVER", global = true)]
     pub demo_receiver: Option<String>,
+    /// Serve Prometheus metrics at http://ADDR/metrics (off unless set; keep it off the internet).
+    #[arg(long, env = "WCS_METRICS_ADDR", global = true)]
+    pub metrics_addr: Option<std::net::SocketAddr>,
+    /// On SIGTERM or SIGINT, how long requests in flight may take to finish before the server
+    /// stops anyway (the counts held in memory are written either way).
+    #[arg(long, env = "WCS_SHUTDOWN_GRACE_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(0..=3600), global = true)]
+    pub shutdown_grace_seconds: u64,
     /// Mount the no-op `POST /api/v1/noop`, the load benchmark's floor. Never in production.
     #[arg(long, env = "WCS_BENCH_FLOOR", default_value_t = false, action = ArgAction::Set, global = true)]
     pub bench_floor: bool,
@@ -126,6 +148,16 @@ pub struct BenchLedgerArgs {
     pub revocations: usize,
     /// How many users revoke at the same time.
     #[arg(long, default_value_t = 1)]
+    pub concurrency: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchEventsArgs {
+    /// How many consent changes to tell, once as a backlog and once while sending.
+    #[arg(long, default_value_t = 5000)]
+    pub events: usize,
+    /// How many users change their consent at the same time.
+    #[arg(long, default_value_t = 8)]
     pub concurrency: usize,
 }
 

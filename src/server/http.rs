@@ -5,5 +5,6 @@ pub mod body_limit;
 pub mod cookies;
 pub mod form_notices;
 pub mod form_problems;
+pub mod health;
 pub mod security_headers;
 pub mod static_files;

@@ -1,6 +1,7 @@
 //! The one application state every handler and server function reaches.
 
 use crate::domain::unused::UnusedLimit;
+use crate::server::http::health::Readiness;
 use crate::server::notify::dispatcher::Dispatcher;
 use crate::server::notify::signing_keys::SigningKeys;
 use crate::server::partner_api::lookup_cache::LookupCache;
@@ -26,6 +27,8 @@ pub struct Parts {
     pub issuer: String,
     /// Sends partners their events; admins send test events through it.
     pub dispatcher: Dispatcher,
+    /// What `/readyz` knows beyond the database.
+    pub readiness: Arc<Readiness>,
 }
 
 #[derive(Debug, Clone)]

@@ -5,6 +5,7 @@
 pub mod activity;
 pub mod consent;
 pub mod error;
+mod health;
 pub mod pool;
 pub mod serving_lock;
 pub(crate) mod sql_lists;

@@ -3,43 +3,13 @@
 
 use crate::helpers::TempSqliteFolder;
 use crate::notify_receiver::Receiver;
+use crate::real_server::{allowed_uses, sign_in, start_server, start_server_with, stop_cleanly};
 
 /// The demo receiver's settings: events go over plain http to this machine.
 const TELLING: &[(&str, &str)] = &[("WCS_ALLOW_HTTP_ENDPOINTS", "true")];
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use who_can_see::server::storage::Store;
 use who_can_see::server::tools::demo::add_demo_user;
-
-/// Starts the real binary on a free port and returns it with its address.
-fn start_server(database_url: &str) -> (Child, String) {
-    start_server_with(database_url, &[])
-}
-
-/// The same, with settings of its own.
-fn start_server_with(database_url: &str, settings: &[(&str, &str)]) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_who-can-see"))
-        .arg("serve")
-        .envs(settings.iter().copied())
-        .env("DATABASE_URL", database_url)
-        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-        .env("LEPTOS_SITE_ROOT", "target/site")
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let stdout = BufReader::new(child.stdout.take().unwrap());
-    for line in stdout.lines() {
-        let line = line.unwrap();
-        if let Some(address) = line.strip_prefix("Who Can See is listening on ") {
-            return (child, address.trim().to_owned());
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("the server exited before listening");
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_acknowledged_revocation_survives_sigkill() {
@@ -71,19 +41,7 @@ async fn every_acknowledged_revocation_survives_sigkill() {
     let mut streams = Vec::new();
     let acknowledged: Arc<Mutex<Vec<(String, i64)>>> = Arc::default();
     for (email, handle) in &people {
-        let response = client
-            .post(format!("{address}/sign-in"))
-            .form(&[("email", email.as_str()), ("password", "durable-password")])
-            .send()
-            .await
-            .unwrap();
-        let cookie = response.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned();
+        let cookie = sign_in(&client, &address, email, "durable-password").await;
         let user = store.user_id_by_handle(handle).await.unwrap().unwrap();
         let grants: Vec<i64> = store
             .grants_of_user(user)
@@ -204,17 +162,6 @@ async fn ask_read_messages(client: &reqwest::Client, address: &str, partner: &st
         .as_u16()
 }
 
-/// Allowed uses of `user`'s data on record, all partners together.
-async fn allowed_uses(store: &Store, user: i64) -> i64 {
-    store
-        .access_use_of_user(user, 0)
-        .await
-        .unwrap()
-        .iter()
-        .map(|u| u.allowed_since)
-        .sum()
-}
-
 /// Decision records and a crash: every refused attempt on a withdrawn grant was written before
 /// its answer, so none is lost; allowed decisions are counted in memory and written every
 /// second, so a crash loses at most the last second of them.
@@ -270,17 +217,6 @@ async fn refused_attempts_survive_sigkill_and_counts_lose_at_most_a_second() {
         "counts older than a second were already written"
     );
     store.close().await;
-}
-
-/// Stops the server as a deploy does (SIGTERM) and waits for it to exit.
-fn stop_cleanly(mut server: Child) {
-    let stopped = Command::new("kill")
-        .arg("-TERM")
-        .arg(server.id().to_string())
-        .status()
-        .unwrap();
-    assert!(stopped.success());
-    assert!(server.wait().unwrap().success(), "a clean stop exits 0");
 }
 
 /// A second's counts that cannot be written (the counts table's write lock is held by another

@@ -208,6 +208,8 @@ pub fn serve_args(demo: bool) -> ServeArgs {
         allow_http_endpoints: false,
         signing_keys_file: Some(test_signing_keys_file()),
         demo_receiver: None,
+        metrics_addr: None,
+        shutdown_grace_seconds: 30,
     }
 }
 

@@ -3,6 +3,7 @@
 //! users not loaded yet read the database as usual.
 
 use crate::server::error::log_store_error;
+use crate::server::http::health::Readiness;
 use crate::server::partner_api::lookup_cache::LookupCache;
 use crate::server::storage::Store;
 use std::sync::Arc;
@@ -16,9 +17,12 @@ const USERS_PER_LOAD: i64 = 2_000;
 const MOST_TRIES: usize = 5;
 
 /// Logs "Partner checks answer from memory: ..." when done, which `scripts/bench-check` waits for.
-pub fn spawn(store: Store, lookups: Arc<LookupCache>) -> JoinHandle<()> {
+/// Readiness learns when it is done (at once on PostgreSQL, which has no such cache); a load
+/// that failed leaves the checks to read the database, as before it began.
+pub fn spawn(store: Store, lookups: Arc<LookupCache>, readiness: Arc<Readiness>) -> JoinHandle<()> {
     tokio::spawn(async move {
         if !store.caches_grants() {
+            readiness.caches_loaded();
             return;
         }
         let started = Instant::now();
@@ -31,6 +35,7 @@ pub fn spawn(store: Store, lookups: Arc<LookupCache>) -> JoinHandle<()> {
                 log_store_error(&error);
             }
         }
+        readiness.caches_loaded();
     })
 }
 

@@ -4,7 +4,8 @@
 //! its endpoint disabled by a 410. Every try of one notification carries the same `jti`.
 //!
 //! `send_due` takes the time as an argument, so a test drives retries with a clock it controls;
-//! `run` calls it with the real clock every half second.
+//! `run` calls it with the real clock whenever a write queues a notification, and every half
+//! second.
 
 use super::delivery::{Outcome, next_try_at, outcome};
 use super::endpoint::{EndpointPolicy, check_addresses, parse_endpoint};
@@ -180,19 +181,39 @@ impl Dispatcher {
     }
 }
 
-/// Sends what is due every half second until `stop` turns true.
+/// How many passes may be under way at once: a slow partner holds up only its own pass.
+const PASSES_AT_ONCE: usize = 4;
+
+/// Sends what is due as soon as a write queues it, and every half second for retries that come
+/// due and notifications other instances queued, until `stop` turns true; then lets the tries
+/// under way finish (each within `TRY_TIMEOUT`).
 pub async fn run(dispatcher: Dispatcher, mut stop: watch::Receiver<bool>) {
+    let waker = dispatcher.store.outbox_waker();
     let mut ticks = tokio::time::interval(Duration::from_millis(500));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut passes = tokio::task::JoinSet::new();
     loop {
         tokio::select! {
             biased;
             _ = stop.changed() => break,
-            _ = ticks.tick() => {
-                if let Err(error) = dispatcher.send_due(now_ms()).await {
-                    log_store_error(&error);
+            Some(pass) = passes.join_next(), if !passes.is_empty() => {
+                // A full claim may have left more due: look again at once.
+                if matches!(pass, Ok(tried) if tried >= CLAIM_AT_ONCE as usize) {
+                    waker.notify_one();
                 }
+                continue;
             }
+            // With every pass busy a wake waits (`Notify` keeps it) for one to end.
+            () = waker.notified(), if passes.len() < PASSES_AT_ONCE => {}
+            _ = ticks.tick(), if passes.len() < PASSES_AT_ONCE => {}
         }
+        let dispatcher = dispatcher.clone();
+        passes.spawn(async move {
+            dispatcher.send_due(now_ms()).await.unwrap_or_else(|error| {
+                log_store_error(&error);
+                0
+            })
+        });
     }
+    while passes.join_next().await.is_some() {}
 }

@@ -82,10 +82,24 @@ fn with_limit(route: UtoipaMethodRouter<AppState>, path: &str) -> UtoipaMethodRo
     (schemas, paths, router.layer(DefaultBodyLimit::max(limit_for(path))))
 }
 
+/// A check route whose requests are timed for the metrics, from arrival to answer.
+fn timed(route: UtoipaMethodRouter<AppState>, endpoint: &'static str) -> UtoipaMethodRouter<AppState> {
+    let (schemas, paths, router) = route;
+    let timing = axum::middleware::from_fn(
+        move |request: axum::extract::Request, next: axum::middleware::Next| async move {
+            let started = std::time::Instant::now();
+            let response = next.run(request).await;
+            crate::server::metrics::check_request_took(endpoint, started.elapsed());
+            response
+        },
+    );
+    (schemas, paths, router.layer(timing))
+}
+
 fn partner_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(PartnerApiDoc::openapi())
-        .routes(routes!(check))
-        .routes(with_limit(routes!(check_batch), CHECK_BATCH_PATH))
+        .routes(timed(routes!(check), "check"))
+        .routes(timed(with_limit(routes!(check_batch), CHECK_BATCH_PATH), "check_batch"))
         .routes(routes!(ask))
         .routes(routes!(read))
         .routes(routes!(friends_of))

@@ -162,6 +162,7 @@ pub async fn answer_all(
             },
             decision,
         ));
+        crate::server::metrics::check_answered(&partner.slug, decision == Decision::Allow);
         answers.push(answer(decision));
     }
     // Refused attempts are on the record before the partner hears "deny".

@@ -47,6 +47,12 @@ impl Tallies {
         std::mem::replace(&mut *self.lock(), fresh)
     }
 
+    /// Decisions counted and not yet written.
+    pub(super) fn pending(&self) -> u64 {
+        let pending: i64 = self.lock().values().map(|tally| tally.allowed + tally.denied).sum();
+        u64::try_from(pending).unwrap_or(0)
+    }
+
     /// Adds back what a write failed to take, for the next try.
     fn put_back(&self, unwritten: ByKeyAndHour) {
         let mut tallies = self.lock();

@@ -90,6 +90,11 @@ impl DecisionRecorder {
         Ok(())
     }
 
+    /// Decisions counted in memory and not yet written (0 when recording is off).
+    pub fn backlog(&self) -> u64 {
+        self.running.as_ref().map_or(0, |running| running.tallies.pending())
+    }
+
     /// Stops the writers once every queued refusal is committed and every count written.
     pub async fn stop(&self) {
         let Some(running) = &self.running else {

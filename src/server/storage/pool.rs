@@ -9,6 +9,7 @@ use sqlx::{AnyPool, Executor};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Notify;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
@@ -30,6 +31,9 @@ pub struct Store {
     pub(super) grants: Option<Arc<GrantCache>>,
     /// Only on SQLite, like `grants`; see `friend_cache`.
     pub(super) friends: Option<Arc<FriendCache>>,
+    /// Woken after each write that may have added a partner notification, so the dispatcher
+    /// sends it at once instead of at its next look.
+    pub(super) outbox_waker: Arc<Notify>,
 }
 
 impl Engine {
@@ -149,6 +153,7 @@ impl Store {
                     keys: Arc::default(),
                     grants: Some(Arc::default()),
                     friends: Some(Arc::default()),
+                    outbox_waker: Arc::default(),
                 }
             }
             Engine::Postgres => {
@@ -166,6 +171,7 @@ impl Store {
                     keys: Arc::default(),
                     grants: None,
                     friends: None,
+                    outbox_waker: Arc::default(),
                 }
             }
         };
@@ -199,6 +205,11 @@ impl Store {
 
     pub fn engine(&self) -> Engine {
         self.engine
+    }
+
+    /// Notified after each write that may have queued a partner notification.
+    pub fn outbox_waker(&self) -> Arc<Notify> {
+        self.outbox_waker.clone()
     }
 
     pub async fn close(&self) {

@@ -8,10 +8,10 @@ use crate::server::storage::{Engine, Store};
 use crate::server::tools::demo::add_demo_user;
 use std::time::{Duration, Instant};
 
-pub async fn bench_ledger(store: &Store, revocations: usize, concurrency: usize) -> anyhow::Result<()> {
-    let concurrency = concurrency.max(1);
+/// `count` fresh demo users, each with one of their grants: (user id, grant id).
+pub async fn bench_users(store: &Store, count: usize) -> anyhow::Result<Vec<(i64, i64)>> {
     let mut users = Vec::new();
-    for n in 0..concurrency {
+    for n in 0..count {
         let email = format!("bench-{n}-{}@example.test", now_ms());
         let handle = add_demo_user(store, &email, "bench-password", "Bench").await?;
         let user = store
@@ -21,6 +21,12 @@ pub async fn bench_ledger(store: &Store, revocations: usize, concurrency: usize)
         let grant = store.grants_of_user(user).await?[0].id;
         users.push((user, grant));
     }
+    Ok(users)
+}
+
+pub async fn bench_ledger(store: &Store, revocations: usize, concurrency: usize) -> anyhow::Result<()> {
+    let concurrency = concurrency.max(1);
+    let users = bench_users(store, concurrency).await?;
     let per_task = revocations.div_ceil(concurrency);
     let started = Instant::now();
     let mut tasks = Vec::new();

@@ -105,19 +105,23 @@ async fn receive(
     StatusCode::ACCEPTED.into_response()
 }
 
-pub async fn partner_receiver(args: &PartnerReceiverArgs) -> anyhow::Result<()> {
+/// The receiver's routes, verifying against the keys at `jwks_from` (a URL or a file).
+pub fn receiver_router(jwks_from: &str) -> Router {
     let receiving = Receiving {
-        jwks_from: args.jwks_from.as_str().into(),
+        jwks_from: jwks_from.into(),
         keys: Arc::new(Mutex::new(json!({ "keys": [] }))),
     };
-    let router = Router::new()
+    Router::new()
         .route("/events/{partner}", post(receive))
-        .with_state(receiving);
+        .with_state(receiving)
+}
+
+pub async fn partner_receiver(args: &PartnerReceiverArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     tracing::info!(
         "partner receiver listening on http://{}/events/<partner>",
         listener.local_addr()?
     );
-    axum::serve(listener, router).await?;
+    axum::serve(listener, receiver_router(&args.jwks_from)).await?;
     Ok(())
 }

@@ -13,6 +13,7 @@ use crate::domain::revocation::{RevocationScope, Revoked, revocation_notice};
 use crate::domain::unused::UnusedLimit;
 use crate::domain::wording;
 use crate::server::clock::{human_date, now_ms};
+use crate::server::metrics;
 use crate::server::storage::activity::AccessUse;
 use crate::server::storage::consent::catalog::Catalog;
 use crate::server::storage::consent::grants::{Actor, AllowedAgain, ChangedGrant, GrantRow};
@@ -147,7 +148,8 @@ pub async fn revoke(
     scope: &RevocationScope,
     unused: UnusedLimit,
 ) -> Result<DashboardChange, StoreError> {
-    let Revocation { revoked, catalog } = store.revoke(user_id, scope, Actor::User(user_id), now_ms()).await?;
+    let Revocation { revoked, catalog } =
+        metrics::revocation(store.revoke(user_id, scope, Actor::User(user_id), now_ms())).await?;
     let notice = revocation_notice(scope, &named(&catalog, &revoked), "your");
     let view = build_with(store, user_id, unused, &catalog).await?;
     // The cells just built already say what each partner was told of its grant's end.

@@ -9,6 +9,7 @@ use crate::domain::role::parse_reason;
 use crate::domain::support::{OPENED_FOR_MS, PersonSummary, SEARCH_PAGE_SIZE, SupportCase, SupportSearch};
 use crate::domain::unused::UnusedLimit;
 use crate::server::clock::now_ms;
+use crate::server::metrics;
 use crate::server::storage::consent::grants::Actor;
 use crate::server::storage::consent::request_decisions::DecideError;
 use crate::server::storage::consent::revocation::Revocation;
@@ -116,9 +117,14 @@ pub async fn revoke_for(
         Some(ticket) => format!("{reason} (ticket {ticket})"),
         None => reason.to_owned(),
     };
-    let Revocation { revoked, catalog } = store
-        .revoke_with_reason(user_id, scope, Actor::Support(agent_id), Some(&reason), now_ms())
-        .await?;
+    let Revocation { revoked, catalog } = metrics::revocation(store.revoke_with_reason(
+        user_id,
+        scope,
+        Actor::Support(agent_id),
+        Some(&reason),
+        now_ms(),
+    ))
+    .await?;
     tracing::info!(agent_id, user_id, revoked = revoked.len(), reason = ?reason, "support revoked for a person");
     let named = dashboard::named(&catalog, &revoked);
     let notice = revocation_notice(scope, &named, &format!("{}'s", person.display_name));

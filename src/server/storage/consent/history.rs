@@ -100,6 +100,16 @@ const READ_EVENTS: &str = concat!(
 const READ_EVENT: &str = concat!(select_events!(), "WHERE e.user_id = $1 AND e.id = $2");
 
 impl Store {
+    /// How many times a grant was withdrawn (revoked by its person), on the ledger.
+    pub async fn withdrawals_of_grant(&self, grant_id: i64) -> StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM consent_events WHERE grant_id = $1 AND status = 'withdrawn'")
+                .bind(grant_id)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
     pub async fn count_events(&self, user_id: i64, filter: &HistoryFilter) -> StoreResult<i64> {
         Ok(sqlx::query_scalar(COUNT_EVENTS)
             .bind(user_id)

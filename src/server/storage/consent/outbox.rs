@@ -5,6 +5,7 @@
 
 use super::ledger::WriteTx;
 use crate::server::storage::error::StoreResult;
+use crate::server::storage::sql_lists::placeholders;
 use crate::server::storage::{Engine, Store};
 use rand::RngCore;
 
@@ -78,24 +79,25 @@ impl Store {
             .fetch_all(&mut *tx)
             .await?;
         tx.commit().await?;
-        let mut due = Vec::with_capacity(claimed.len());
-        for id in claimed {
-            due.push(
-                sqlx::query_as(
-                    "SELECT n.id, n.jti, n.tries, p.slug AS partner_slug, p.event_endpoint AS endpoint, \
-                     u.handle, c.slug AS category, e.access, e.status, e.actor_kind, e.reason, \
-                     e.id AS event_id, e.hash AS event_hash, e.at, \
-                     CAST(CASE WHEN e.through_friends THEN 1 ELSE 0 END AS BIGINT) AS through_friends \
-                     FROM notifications n JOIN consent_events e ON e.id = n.event_id \
-                     JOIN partners p ON p.id = n.partner_id JOIN users u ON u.id = e.user_id \
-                     JOIN categories c ON c.id = e.category_id WHERE n.id = $1",
-                )
-                .bind(id)
-                .fetch_one(&self.pool)
-                .await?,
-            );
+        if claimed.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(due)
+        let sql = format!(
+            "SELECT n.id, n.jti, n.tries, p.slug AS partner_slug, p.event_endpoint AS endpoint, \
+             u.handle, c.slug AS category, e.access, e.status, e.actor_kind, e.reason, \
+             e.id AS event_id, e.hash AS event_hash, e.at, \
+             CAST(CASE WHEN e.through_friends THEN 1 ELSE 0 END AS BIGINT) AS through_friends \
+             FROM notifications n JOIN consent_events e ON e.id = n.event_id \
+             JOIN partners p ON p.id = n.partner_id JOIN users u ON u.id = e.user_id \
+             JOIN categories c ON c.id = e.category_id WHERE n.id IN ({}) ORDER BY n.next_try_at, n.id",
+            placeholders(self.engine(), 1, claimed.len())
+        );
+        // Only placeholders are spliced in; every value is bound.
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for id in claimed {
+            query = query.bind(id);
+        }
+        Ok(query.fetch_all(&self.pool).await?)
     }
 
     /// The partner confirmed (202).
@@ -189,6 +191,36 @@ impl Store {
              WHERE p.slug = $1 ORDER BY n.state",
         )
         .bind(partner_slug)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
+
+impl Store {
+    /// How many notifications wait to be delivered: the outbox's backlog.
+    pub async fn outbox_backlog(&self) -> StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE state = 'pending'")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// The newest notification's id (0 for none), to tell later ones apart.
+    pub async fn newest_notification_id(&self) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM notifications")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// How long each notification after `after_id` waited from its change to the partner's
+    /// confirmation, in milliseconds, shortest first.
+    pub async fn told_delays_ms(&self, after_id: i64) -> StoreResult<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT delivered_at - created_at FROM notifications \
+             WHERE id > $1 AND state = 'delivered' ORDER BY 1",
+        )
+        .bind(after_id)
         .fetch_all(&self.pool)
         .await?)
     }

@@ -9,6 +9,7 @@ use crate::server::storage::Store;
 use sqlx::{Any, AnyConnection, Transaction};
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
+use tokio::sync::Notify;
 
 /// A write transaction that, when it ends (committed or not), makes the store's caches forget
 /// what it may have changed, before the caller can answer anyone.
@@ -32,6 +33,7 @@ struct ForgetOnEnd {
     grants: Option<Arc<GrantCache>>,
     friends: Option<Arc<FriendCache>>,
     keys: Arc<KeyCache>,
+    outbox_waker: Arc<Notify>,
 }
 
 impl Drop for ForgetOnEnd {
@@ -44,6 +46,8 @@ impl Drop for ForgetOnEnd {
                 if let Some(friends) = &self.friends {
                     friends.refusals.forget(*user_id);
                 }
+                // A ledger event may have queued a notification; a rollback wakes it for nothing.
+                self.outbox_waker.notify_one();
             }
             Changes::FriendsOf(user_ids) => {
                 if let Some(friends) = &self.friends {
@@ -66,6 +70,7 @@ impl WriteTx {
                 grants: store.grants.clone(),
                 friends: store.friends.clone(),
                 keys: store.keys.clone(),
+                outbox_waker: store.outbox_waker.clone(),
             },
         }
     }
