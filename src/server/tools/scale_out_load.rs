@@ -114,13 +114,17 @@ async fn revoke_and_allow_again(client: reqwest::Client, url: String, report: Sh
             .form(&form)
             .send()
             .await;
-        if note(&report, "revocation", revoked).is_some() {
-            *report
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .acknowledged
-                .entry(person.grant)
-                .or_default() += 1;
+        if let Some(answer) = note(&report, "revocation", revoked) {
+            // "Took it back" names the grant in `undo`; an allow-again that failed leaves the
+            // grant withdrawn, and revoking it again changes nothing and writes no event.
+            let change: serde_json::Value = answer.json().await.unwrap_or_default();
+            let took_back = change["undo"]
+                .as_array()
+                .is_some_and(|undo| undo.iter().any(|id| id.as_i64() == Some(person.grant)));
+            if took_back {
+                let mut report = report.lock().unwrap_or_else(|p| p.into_inner());
+                *report.acknowledged.entry(person.grant).or_default() += 1;
+            }
             // The very next check, on whichever instance the balancer picks, must deny.
             if decision(&client, &url, &report, &person.question).await.as_deref() == Some("allow") {
                 report.lock().unwrap_or_else(|p| p.into_inner()).stale_allows += 1;
