@@ -1,7 +1,8 @@
 //! Delivery under a clock the test controls: tries follow the Standard Webhooks schedule and
 //! the partner's answers (Retry-After, redirects not followed, a 400 with an RFC 8935 code is
-//! final, 410 turns the endpoint off), every try carries the same `jti`, and a sender that dies
-//! holding a notification leaves it to the next after its lease.
+//! final, 410 turns the endpoint off, no answer within the timeout is tried again), every try
+//! carries the same `jti`, and a sender that dies holding a notification leaves it to the next
+//! after its lease.
 
 use crate::helpers::{Engine, empty_database, test_signing_keys_file};
 use crate::notifications::settle_earlier_notifications;
@@ -170,4 +171,49 @@ async fn a_gone_endpoint_waits_and_a_dead_sender_loses_nothing_sqlite() {
 #[tokio::test]
 async fn a_gone_endpoint_waits_and_a_dead_sender_loses_nothing_postgres() {
     a_gone_endpoint_waits_and_a_dead_sender_loses_nothing(Engine::Postgres).await;
+}
+
+/// A partner that takes the connection and never answers: the try gives up after its timeout
+/// and the notification waits for the next try, 5 s on.
+#[tokio::test]
+async fn a_partner_that_never_answers_is_tried_again_later() {
+    let database = empty_database(Engine::Sqlite).await;
+    let store = store_with_demo(&database.url).await;
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}/events", silent.local_addr().unwrap());
+    let holding = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((connection, _)) = silent.accept().await {
+            held.push(connection);
+        }
+    });
+    store.set_partner_endpoint("amazon", Some(&endpoint)).await.unwrap();
+    let keys = Arc::new(SigningKeys::load_or_create(&test_signing_keys_file(), 0).unwrap());
+    let policy = EndpointPolicy {
+        allow_http_loopback: true,
+    };
+    let dispatcher = Dispatcher::new(store.clone(), keys, "https://wcs.test".into(), policy)
+        .unwrap()
+        .with_try_timeout(std::time::Duration::from_millis(500))
+        .unwrap();
+
+    alice_withdraws(&store, &database.url, "amazon", "contacts").await;
+    let t0 = now_ms();
+    let started = std::time::Instant::now();
+    assert_eq!(dispatcher.send_due(t0).await.unwrap(), 1);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "the try gave up");
+    let pool = sqlx::AnyPool::connect(&database.url).await.unwrap();
+    let (state, tries, error, next_try_at): (String, i64, Option<String>, i64) = sqlx::query_as(
+        "SELECT n.state, n.tries, n.last_error, n.next_try_at FROM notifications n \
+         JOIN partners p ON p.id = n.partner_id WHERE p.slug = 'amazon' AND n.tries > 0",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    assert_eq!((state.as_str(), tries), ("pending", 1));
+    assert_eq!(error.as_deref(), Some("no answer within 0.5 s"));
+    assert!(next_try_at >= t0 + 5_000, "the next try waits 5 s");
+    assert_eq!(dispatcher.send_due(t0 + 1_000).await.unwrap(), 0);
+    holding.abort();
 }

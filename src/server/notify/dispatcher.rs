@@ -34,20 +34,35 @@ pub struct Dispatcher {
     issuer: String,
     policy: EndpointPolicy,
     client: reqwest::Client,
+    /// How long a try may wait for an answer: `TRY_TIMEOUT`, shorter only in tests.
+    try_timeout: Duration,
+}
+
+fn client_with(try_timeout: Duration) -> anyhow::Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .timeout(try_timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?)
 }
 
 impl Dispatcher {
     pub fn new(store: Store, keys: Arc<SigningKeys>, issuer: String, policy: EndpointPolicy) -> anyhow::Result<Self> {
-        let client = reqwest::Client::builder()
-            .timeout(TRY_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
         Ok(Dispatcher {
             store,
             keys,
             issuer,
             policy,
-            client,
+            client: client_with(TRY_TIMEOUT)?,
+            try_timeout: TRY_TIMEOUT,
+        })
+    }
+
+    /// The same, waiting `try_timeout` for each answer instead (a test's partner that never answers).
+    pub fn with_try_timeout(self, try_timeout: Duration) -> anyhow::Result<Self> {
+        Ok(Dispatcher {
+            client: client_with(try_timeout)?,
+            try_timeout,
+            ..self
         })
     }
 
@@ -127,7 +142,7 @@ impl Dispatcher {
             }
             Err(error) if error.is_timeout() => Outcome::Retry {
                 at_least_ms: None,
-                error: format!("no answer within {} s", TRY_TIMEOUT.as_secs()),
+                error: format!("no answer within {} s", self.try_timeout.as_secs_f64()),
             },
             Err(_) => Outcome::Retry {
                 at_least_ms: None,
