@@ -90,9 +90,11 @@ start_server() {
   # from the database, but the benchmark measures the steady state).
   for _ in $(seq 1 1800); do
     address=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$log" | head -n 1 || true)
-    if [ -n "$address" ] && grep -q 'Partner checks answer from memory' "$log"; then
+    # SQLite's warmer logs it; on PostgreSQL (no grant cache) /readyz says when it can serve.
+    if [ -n "$address" ] && { grep -q 'Partner checks answer from memory' "$log" ||
+      { [[ ${databases[$label]} == postgres* ]] && curl -sf "$address/readyz" >/dev/null; }; }; then
       addresses[$label]=$address
-      say "$label (recording $record): $(grep -o 'Partner checks answer from memory.*' "$log" | head -n 1)"
+      say "$label (recording $record): $(grep -o 'Partner checks answer from memory.*' "$log" | head -n 1 || echo ready)"
       return 0
     fi
     kill -0 "$pid" 2>/dev/null || break
