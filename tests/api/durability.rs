@@ -3,7 +3,7 @@
 
 use crate::helpers::TempSqliteFolder;
 use crate::notify_receiver::Receiver;
-use crate::real_server::{allowed_uses, sign_in, start_server, start_server_with, stop_cleanly};
+use crate::real_server::{allowed_uses, revoke_grant, sign_in, start_server, start_server_with, stop_cleanly};
 
 /// The demo receiver's settings: events go over plain http to this machine.
 const TELLING: &[(&str, &str)] = &[("WCS_ALLOW_HTTP_ENDPOINTS", "true")];
@@ -56,19 +56,10 @@ async fn every_acknowledged_revocation_survives_sigkill() {
             (client.clone(), address.clone(), acknowledged.clone(), handle.clone());
         streams.push(tokio::spawn(async move {
             for grant in grants {
-                let answer = client
-                    .post(format!("{address}/api/revoke"))
-                    .header("cookie", &cookie)
-                    .header("accept", "application/json")
-                    .form(&[("grant", grant.to_string())])
-                    .send()
-                    .await;
-                match answer {
-                    Ok(response) if response.status() == 200 => {
-                        acknowledged.lock().unwrap().push((handle.clone(), grant))
-                    }
-                    _ => return,
+                if !revoke_grant(&client, &address, &cookie, grant).await {
+                    return;
                 }
+                acknowledged.lock().unwrap().push((handle.clone(), grant));
             }
         }));
     }

@@ -3,7 +3,7 @@
 //! and every check it answered "allow" is counted on the person's Activity.
 
 use crate::helpers::TempSqliteFolder;
-use crate::real_server::{allowed_uses, sign_in, start_server, stop_cleanly};
+use crate::real_server::{allowed_uses, revoke_grant, sign_in, start_server, stop_cleanly};
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -50,17 +50,10 @@ async fn sigterm_under_load_keeps_every_acknowledged_revocation_and_every_count(
         let (client, address, acknowledged) = (client.clone(), address.clone(), acknowledged.clone());
         load.spawn(async move {
             for grant in grants {
-                let answer = client
-                    .post(format!("{address}/api/revoke"))
-                    .header("cookie", &cookie)
-                    .header("accept", "application/json")
-                    .form(&[("grant", grant.to_string())])
-                    .send()
-                    .await;
-                match answer {
-                    Ok(response) if response.status() == 200 => acknowledged.lock().unwrap().push(grant),
-                    _ => return,
+                if !revoke_grant(&client, &address, &cookie, grant).await {
+                    return;
                 }
+                acknowledged.lock().unwrap().push(grant);
             }
         });
     }

@@ -81,3 +81,16 @@ pub fn stop_cleanly(mut server: Child) {
     assert!(stopped.success());
     assert!(server.wait().unwrap().success(), "a clean stop exits 0");
 }
+
+/// Revokes one grant at the server at `address` as the signed-in person; true once the server
+/// acknowledged it (200), false if it failed or the server is gone.
+pub async fn revoke_grant(client: &reqwest::Client, address: &str, cookie: &str, grant: i64) -> bool {
+    let answer = client
+        .post(format!("{address}/api/revoke"))
+        .header("cookie", cookie)
+        .header("accept", "application/json")
+        .form(&[("grant", grant.to_string())])
+        .send()
+        .await;
+    matches!(answer, Ok(response) if response.status() == 200)
+}

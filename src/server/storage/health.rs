@@ -2,6 +2,7 @@
 //! migration this build knows applied, and how its connections are used.
 
 use super::error::StoreResult;
+use super::pool::{POSTGRES_MIGRATIONS, SQLITE_COUNTS_MIGRATIONS, SQLITE_MIGRATIONS};
 use super::{Engine, Store};
 use sqlx::AnyPool;
 
@@ -18,15 +19,9 @@ impl Store {
     /// have applied more). An error means the database did not answer.
     pub async fn migrations_applied(&self) -> StoreResult<bool> {
         match self.engine() {
-            Engine::Sqlite => Ok(
-                applied(&self.pool, sqlx::migrate!("./migrations/sqlite").iter().count()).await?
-                    && applied(
-                        &self.counts_pool,
-                        sqlx::migrate!("./migrations/sqlite-counts").iter().count(),
-                    )
-                    .await?,
-            ),
-            Engine::Postgres => applied(&self.pool, sqlx::migrate!("./migrations/postgres").iter().count()).await,
+            Engine::Sqlite => Ok(applied(&self.pool, SQLITE_MIGRATIONS.iter().count()).await?
+                && applied(&self.counts_pool, SQLITE_COUNTS_MIGRATIONS.iter().count()).await?),
+            Engine::Postgres => applied(&self.pool, POSTGRES_MIGRATIONS.iter().count()).await,
         }
     }
 

@@ -17,6 +17,11 @@ pub enum Engine {
     Postgres,
 }
 
+/// The migrations of each store, embedded once: `migrate` runs them, readiness counts them.
+pub(super) static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+pub(super) static SQLITE_COUNTS_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite-counts");
+pub(super) static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
 #[derive(Clone)]
 pub struct Store {
     pub(super) pool: AnyPool,
@@ -181,12 +186,10 @@ impl Store {
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self.engine {
             Engine::Sqlite => {
-                sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?;
-                sqlx::migrate!("./migrations/sqlite-counts")
-                    .run(&self.counts_pool)
-                    .await
+                SQLITE_MIGRATIONS.run(&self.pool).await?;
+                SQLITE_COUNTS_MIGRATIONS.run(&self.counts_pool).await
             }
-            Engine::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.pool).await,
+            Engine::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await,
         }
         .context("Failed to run database migrations")
     }

@@ -104,16 +104,25 @@ async fn decision(client: &reqwest::Client, url: &str, report: &Shared, question
     answer["decision"].as_str().map(str::to_owned)
 }
 
+/// Posts the person's grant to the web API's `action` (revoke, allow-again), as the page does.
+async fn post_grant(
+    client: &reqwest::Client,
+    url: &str,
+    action: &str,
+    person: &Person,
+) -> Result<reqwest::Response, reqwest::Error> {
+    client
+        .post(format!("{url}/api/{action}"))
+        .header("cookie", &person.cookie)
+        .header("accept", "application/json")
+        .form(&[("grant", person.grant.to_string())])
+        .send()
+        .await
+}
+
 async fn revoke_and_allow_again(client: reqwest::Client, url: String, report: Shared, person: Person, until: Instant) {
     while Instant::now() < until {
-        let form = [("grant", person.grant.to_string())];
-        let revoked = client
-            .post(format!("{url}/api/revoke"))
-            .header("cookie", &person.cookie)
-            .header("accept", "application/json")
-            .form(&form)
-            .send()
-            .await;
+        let revoked = post_grant(&client, &url, "revoke", &person).await;
         if let Some(answer) = note(&report, "revocation", revoked) {
             // "Took it back" names the grant in `undo`; an allow-again that failed leaves the
             // grant withdrawn, and revoking it again changes nothing and writes no event.
@@ -130,13 +139,7 @@ async fn revoke_and_allow_again(client: reqwest::Client, url: String, report: Sh
                 report.lock().unwrap_or_else(|p| p.into_inner()).stale_allows += 1;
             }
         }
-        let again = client
-            .post(format!("{url}/api/allow-again"))
-            .header("cookie", &person.cookie)
-            .header("accept", "application/json")
-            .form(&form)
-            .send()
-            .await;
+        let again = post_grant(&client, &url, "allow-again", &person).await;
         note(&report, "allow again", again);
     }
 }
