@@ -140,3 +140,26 @@ async fn json_logs_are_one_json_object_a_line() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+/// Bad operator settings stop the server before it starts, saying which flag is wrong.
+#[test]
+fn bad_operator_flags_are_refused_by_name() {
+    for (flag, value) in [
+        ("--shutdown-grace-seconds", "99999"),
+        ("--log-format", "xml"),
+        ("--metrics-addr", "not-an-address"),
+    ] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_who-can-see"))
+            .args(["serve", flag, value])
+            .env("DATABASE_URL", "sqlite:///nonexistent-folder-never-made/never.db")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{flag} {value}");
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(said.contains(flag) && said.contains(value), "{said}");
+        assert!(
+            !std::path::Path::new("/nonexistent-folder-never-made").exists(),
+            "nothing was made"
+        );
+    }
+}
