@@ -16,6 +16,7 @@ pub fn log_store_error(error: &StoreError) -> bool {
             tracing::warn!(error = %error, "recorder unavailable");
             true
         }
+        StoreError::SharedReadFailed { unavailable } => *unavailable,
         other => {
             tracing::error!(error = ?other, "store error");
             false

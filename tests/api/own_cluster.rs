@@ -99,22 +99,26 @@ impl OwnCluster {
 
     /// The app, serving on this cluster until the test ends.
     pub async fn serve(&self, args: ServeArgs) -> TestApp {
-        let app = Application::build(&self.url(), args)
-            .await
-            .expect("the app starts on its own cluster");
-        let address = format!("http://{}", app.address());
-        let store = app.state().store.clone();
-        tokio::spawn(app.run_until_stopped());
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        TestApp::attach(address, self.url(), store, client)
+        serve_on(&self.url(), args).await
     }
 
     pub fn url(&self) -> String {
         format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
     }
+}
+
+/// An app instance serving the database at `url` until the test ends; the database is not the
+/// instance's: whoever made it removes it.
+pub async fn serve_on(url: &str, args: ServeArgs) -> TestApp {
+    let app = Application::build(url, args).await.expect("the app starts");
+    let address = format!("http://{}", app.address());
+    let store = app.state().store.clone();
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp::attach(address, url.to_owned(), store, client)
 }
 
 impl Drop for OwnCluster {

@@ -1,11 +1,12 @@
-//! Fills the partner check's caches (grants, friends lists and "no"s) when a server on SQLite starts, in the background, so that
-//! the first check of each user does not wait on the database. Checks work meanwhile; those of
-//! users not loaded yet read the database as usual.
+//! Fills the partner check's caches when a server starts, in the background, so that the first
+//! check of each user does not wait on the database: every user's handle on both engines (they
+//! never change, so any number of instances may keep them), and on SQLite the grants, friends
+//! lists and "no"s too. Checks work meanwhile; those of users not loaded yet read the database.
 
 use crate::server::error::log_store_error;
 use crate::server::http::health::Readiness;
 use crate::server::partner_api::lookup_cache::LookupCache;
-use crate::server::storage::Store;
+use crate::server::storage::{Store, StoreError};
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::task::JoinHandle;
@@ -16,20 +17,21 @@ const USERS_PER_LOAD: i64 = 2_000;
 /// A load raced by grant writes this many times in a row is left to the checks to fill.
 const MOST_TRIES: usize = 5;
 
-/// Logs "Partner checks answer from memory: ..." when done, which `scripts/bench-check` waits for.
-/// Readiness learns when it is done (at once on PostgreSQL, which has no such cache); a load
-/// that failed leaves the checks to read the database, as before it began.
+/// Logs "Partner checks answer from memory: ..." (SQLite) when done, which `scripts/bench-check`
+/// waits for. Readiness learns when it is done; a load that failed leaves the checks to read
+/// the database, as before it began.
 pub fn spawn(store: Store, lookups: Arc<LookupCache>, readiness: Arc<Readiness>) -> JoinHandle<()> {
     tokio::spawn(async move {
-        if !store.caches_grants() {
-            readiness.caches_loaded();
-            return;
-        }
         let started = Instant::now();
+        let seconds = || started.elapsed().as_secs_f64();
         match warm(&store, &lookups).await {
-            Ok((users, grants, friendships)) => tracing::info!(
+            Ok((users, grants, friendships)) if store.caches_grants() => tracing::info!(
                 "Partner checks answer from memory: {users} users, {grants} grants and {friendships} friendships loaded in {:.1}s",
-                started.elapsed().as_secs_f64()
+                seconds()
+            ),
+            Ok((users, _, _)) => tracing::info!(
+                "Partner checks know the handles of {users} users (loaded in {:.1}s); grants are read from the database",
+                seconds()
             ),
             Err(error) => {
                 log_store_error(&error);
@@ -42,7 +44,7 @@ pub fn spawn(store: Store, lookups: Arc<LookupCache>, readiness: Arc<Readiness>)
 /// Users, grants and friendships loaded.
 type Warmed = (usize, usize, usize);
 
-async fn warm(store: &Store, lookups: &LookupCache) -> Result<Warmed, crate::server::storage::StoreError> {
+async fn warm(store: &Store, lookups: &LookupCache) -> Result<Warmed, StoreError> {
     let (mut users, mut grants, mut friendships, mut after) = (0, 0, 0, 0);
     loop {
         let batch = store.user_handles_after(after, USERS_PER_LOAD).await?;
@@ -52,22 +54,39 @@ async fn warm(store: &Store, lookups: &LookupCache) -> Result<Warmed, crate::ser
         users += batch.len();
         let ids: Vec<i64> = batch.iter().map(|(id, _)| *id).collect();
         let room_left = lookups.remember(batch);
-        for _ in 0..MOST_TRIES {
-            if let Some(read) = store.warm_grant_cache(first, last).await? {
-                grants += read;
-                break;
-            }
-        }
-        // Checks through a friend read the friend's list and the person's "no"s: load them too.
-        for _ in 0..MOST_TRIES {
-            if let Some(read) = store.warm_friend_cache(&ids).await? {
-                friendships += read;
-                break;
-            }
+        if store.caches_grants() {
+            let (read_grants, read_friendships) = warm_grants_and_friends(store, first, last, &ids).await?;
+            grants += read_grants;
+            friendships += read_friendships;
         }
         if !room_left {
             return Ok((users, grants, friendships));
         }
         after = last;
     }
+}
+
+/// Loads the grants of the users `first..=last` (`ids`), their friends lists and their "no"s;
+/// returns how many grants and friendships it read.
+async fn warm_grants_and_friends(
+    store: &Store,
+    first: i64,
+    last: i64,
+    ids: &[i64],
+) -> Result<(usize, usize), StoreError> {
+    let (mut grants, mut friendships) = (0, 0);
+    for _ in 0..MOST_TRIES {
+        if let Some(read) = store.warm_grant_cache(first, last).await? {
+            grants = read;
+            break;
+        }
+    }
+    // Checks through a friend read the friend's list and the person's "no"s: load them too.
+    for _ in 0..MOST_TRIES {
+        if let Some(read) = store.warm_friend_cache(ids).await? {
+            friendships = read;
+            break;
+        }
+    }
+    Ok((grants, friendships))
 }

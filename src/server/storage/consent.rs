@@ -21,6 +21,7 @@ pub mod request_reads;
 pub mod requests;
 pub mod revocation;
 pub mod sessions;
+pub mod shared_grant_reads;
 pub mod support;
 pub mod throttle;
 pub mod told;

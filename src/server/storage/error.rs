@@ -20,6 +20,10 @@ pub enum StoreError {
     /// unavailable store: nothing is known to be written.
     #[error("the recorder did not record this (it has stopped, or its write failed)")]
     NotRecorded,
+    /// The read this check shared with others failed; it was logged once, where it failed.
+    /// `unavailable`: the database could not be reached.
+    #[error("the shared read of grants failed")]
+    SharedReadFailed { unavailable: bool },
     #[error(transparent)]
     Database(sqlx::Error),
 }
@@ -28,6 +32,15 @@ impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> Self {
         match error {
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
+                StoreError::Unavailable(error)
+            }
+            // PostgreSQL ending the session (an administrator, a restart, a failover: class 57P)
+            // or the connection failing (class 08) is the database away, not a fault.
+            sqlx::Error::Database(ref db)
+                if db
+                    .code()
+                    .is_some_and(|code| code.starts_with("57P") || code.starts_with("08")) =>
+            {
                 StoreError::Unavailable(error)
             }
             other => StoreError::Database(other),

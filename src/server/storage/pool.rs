@@ -3,6 +3,7 @@
 use super::consent::friend_cache::FriendCache;
 use super::consent::grant_cache::GrantCache;
 use super::consent::key_cache::KeyCache;
+use super::consent::shared_grant_reads::SharedGrantReads;
 use anyhow::Context;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
@@ -32,13 +33,23 @@ pub struct Store {
     pub(super) refusals_pool: AnyPool,
     engine: Engine,
     pub(super) keys: Arc<KeyCache>,
-    /// Only on SQLite, which one process serves; see `grant_cache`.
-    pub(super) grants: Option<Arc<GrantCache>>,
+    /// How the partner check reads grants.
+    pub(super) grant_reads: GrantReads,
     /// Only on SQLite, like `grants`; see `friend_cache`.
     pub(super) friends: Option<Arc<FriendCache>>,
     /// Woken after each write that may have added a partner notification, so the dispatcher
     /// sends it at once instead of at its next look.
     pub(super) outbox_waker: Arc<Notify>,
+}
+
+/// How the partner check reads grants.
+#[derive(Clone)]
+pub(super) enum GrantReads {
+    /// SQLite, which one process serves: from memory (see `grant_cache`).
+    Cached(Arc<GrantCache>),
+    /// PostgreSQL, which several instances share: read for each check, in statements the checks
+    /// waiting together share (see `shared_grant_reads`).
+    Shared(Arc<SharedGrantReads>),
 }
 
 impl Engine {
@@ -156,7 +167,7 @@ impl Store {
                     refusals_pool,
                     engine,
                     keys: Arc::default(),
-                    grants: Some(Arc::default()),
+                    grant_reads: GrantReads::Cached(Arc::default()),
                     friends: Some(Arc::default()),
                     outbox_waker: Arc::default(),
                 }
@@ -169,12 +180,14 @@ impl Store {
                     .await
                     .context("Failed to open the database named by DATABASE_URL")?;
                 Store {
+                    grant_reads: GrantReads::Shared(Arc::new(
+                        SharedGrantReads::start(url).context("Failed to read DATABASE_URL")?,
+                    )),
                     counts_pool: pool.clone(),
                     refusals_pool: pool.clone(),
                     pool,
                     engine,
                     keys: Arc::default(),
-                    grants: None,
                     friends: None,
                     outbox_waker: Arc::default(),
                 }
@@ -206,6 +219,14 @@ impl Store {
         }
     }
 
+    /// The grant cache, on SQLite.
+    pub(super) fn grant_cache(&self) -> Option<&Arc<GrantCache>> {
+        match &self.grant_reads {
+            GrantReads::Cached(cache) => Some(cache),
+            GrantReads::Shared(_) => None,
+        }
+    }
+
     pub fn engine(&self) -> Engine {
         self.engine
     }
@@ -219,6 +240,9 @@ impl Store {
         self.pool.close().await;
         self.counts_pool.close().await;
         self.refusals_pool.close().await;
+        if let GrantReads::Shared(reads) = &self.grant_reads {
+            reads.close().await;
+        }
     }
 }
 

@@ -16,13 +16,6 @@ pub(crate) type AnyQuery<'q> = Query<'q, Any, AnyArguments>;
 /// PostgreSQL 65,535), and few round trips.
 const MOST_VALUES_PER_STATEMENT: usize = 14_000;
 
-/// The placeholder of the `n`th value (from 1) of a statement.
-pub(crate) fn placeholder(engine: Engine, n: usize) -> String {
-    let mut text = String::new();
-    push_placeholder(&mut text, engine, n);
-    text
-}
-
 fn push_placeholder(text: &mut String, engine: Engine, n: usize) {
     use std::fmt::Write as _;
     match engine {
@@ -100,6 +93,5 @@ mod tests {
         assert_eq!(value_rows(Engine::Sqlite, 2, 2), "(?, ?), (?, ?)");
         assert_eq!(placeholders(Engine::Sqlite, 1, 3), "?, ?, ?");
         assert_eq!(placeholders(Engine::Postgres, 1, 0), "");
-        assert_eq!(placeholder(Engine::Postgres, 12), "$12");
     }
 }

@@ -7,7 +7,8 @@ use crate::domain::decision::{GrantState, GrantStatus};
 use crate::server::storage::Store;
 use crate::server::storage::activity::AccessKey;
 use crate::server::storage::error::StoreResult;
-use crate::server::storage::sql_lists::{placeholder, placeholders};
+use crate::server::storage::pool::GrantReads;
+use crate::server::storage::sql_lists::placeholders;
 use std::collections::{BTreeSet, HashMap};
 
 /// The columns a `GrantRow` reads, for every query that loads grants.
@@ -16,7 +17,7 @@ const GRANT_COLUMNS: &str = "user_id, partner_id, category_id, access, status, c
 /// One grant as a load reads it; `access` and `status` decode through their `sqlx::Type`, so a
 /// word the domain does not know fails the load naming its column.
 #[derive(sqlx::FromRow)]
-struct GrantRow {
+pub(super) struct GrantRow {
     user_id: i64,
     partner_id: i64,
     category_id: i64,
@@ -26,18 +27,31 @@ struct GrantRow {
     expires_at: Option<i64>,
 }
 
+impl GrantRow {
+    pub(super) fn into_key_and_state(self) -> (AccessKey, GrantState) {
+        let key = AccessKey {
+            user_id: self.user_id,
+            partner_id: self.partner_id,
+            category_id: self.category_id,
+            access: self.access,
+        };
+        let state = GrantState {
+            status: self.status,
+            changed_at: self.changed_at,
+            expires_at: self.expires_at,
+        };
+        (key, state)
+    }
+}
+
 /// Adds each row's grant to its user's list.
 fn group_by_user(rows: Vec<GrantRow>, grants: &mut HashMap<i64, Vec<CachedGrant>>) {
     for row in rows {
-        let state = GrantState {
-            status: row.status,
-            changed_at: row.changed_at,
-            expires_at: row.expires_at,
-        };
-        grants.entry(row.user_id).or_default().push(CachedGrant {
-            partner_id: row.partner_id,
-            category_id: row.category_id,
-            access: row.access,
+        let (key, state) = row.into_key_and_state();
+        grants.entry(key.user_id).or_default().push(CachedGrant {
+            partner_id: key.partner_id,
+            category_id: key.category_id,
+            access: key.access,
             state,
         });
     }
@@ -74,13 +88,15 @@ impl Store {
     }
 
     /// The state of each asked grant, in the order asked (`None` where the user never had it),
-    /// as a partner's check needs it: from the grant cache where it has the user (SQLite), else
-    /// from the database.
+    /// as a partner's check needs it. SQLite: from the grant cache, loading the users it lacks
+    /// whole. PostgreSQL: read by a statement sent after this call began, shared with the
+    /// checks waiting beside it (`shared_grant_reads`).
     pub async fn grant_states(&self, asked: &[AccessKey]) -> StoreResult<Vec<Option<GrantState>>> {
-        let (mut states, uncached) = match &self.grants {
-            Some(cache) => cache.states(asked),
-            None => (vec![None; asked.len()], (0..asked.len()).collect()),
+        let cache = match &self.grant_reads {
+            GrantReads::Cached(cache) => cache,
+            GrantReads::Shared(reads) => return reads.states(asked.to_vec()).await,
         };
+        let (mut states, uncached) = cache.states(asked);
         if uncached.is_empty() {
             return Ok(states);
         }
@@ -90,49 +106,29 @@ impl Store {
             .collect::<BTreeSet<i64>>()
             .into_iter()
             .collect();
-        let began = self.grants.as_ref().map(|cache| cache.generation());
-        // What is loaded for the cache must be every grant of the user; without a cache, the
-        // one partner asking (a check asks for its own partner only) is all that is needed.
-        let only_partner = match began {
-            Some(_) => None,
-            None => asked
-                .first()
-                .map(|key| key.partner_id)
-                .filter(|partner_id| asked.iter().all(|key| key.partner_id == *partner_id)),
-        };
-        let loaded = self.grants_of_users(&users, only_partner).await?;
+        let began = cache.generation();
+        let loaded = self.grants_of_users(&users).await?;
         for position in uncached {
             let key = &asked[position];
             states[position] = loaded.get(&key.user_id).and_then(|grants| state_of(grants, key));
         }
-        if let (Some(cache), Some(began)) = (&self.grants, began) {
-            cache.fill(began, loaded);
-        }
+        cache.fill(began, loaded);
         Ok(states)
     }
 
-    /// Every grant of these users (only those of `partner_id` if given), each user present even
-    /// with none.
-    async fn grants_of_users(
-        &self,
-        user_ids: &[i64],
-        partner_id: Option<i64>,
-    ) -> StoreResult<HashMap<i64, Vec<CachedGrant>>> {
+    /// Every grant of these users, each user present even with none.
+    async fn grants_of_users(&self, user_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<CachedGrant>>> {
         let mut grants: HashMap<i64, Vec<CachedGrant>> = user_ids.iter().map(|id| (*id, Vec::new())).collect();
         if user_ids.is_empty() {
             return Ok(grants);
         }
         let sql = format!(
-            "SELECT {GRANT_COLUMNS} FROM grants WHERE user_id IN ({}){}",
+            "SELECT {GRANT_COLUMNS} FROM grants WHERE user_id IN ({})",
             placeholders(self.engine(), 1, user_ids.len()),
-            match partner_id {
-                Some(_) => format!(" AND partner_id = {}", placeholder(self.engine(), user_ids.len() + 1)),
-                None => String::new(),
-            }
         );
         // The statement holds only generated placeholders; every value is bound.
         let mut query = sqlx::query_as::<_, GrantRow>(sqlx::AssertSqlSafe(sql));
-        for user_id in user_ids.iter().chain(partner_id.as_ref()) {
+        for user_id in user_ids {
             query = query.bind(*user_id);
         }
         group_by_user(query.fetch_all(&self.pool).await?, &mut grants);
@@ -142,7 +138,7 @@ impl Store {
     /// Loads the grant cache with every user whose id is in `first..=last`; returns how many
     /// grants it read, or `None` if a grant write raced the load (the caller tries again).
     pub async fn warm_grant_cache(&self, first: i64, last: i64) -> StoreResult<Option<usize>> {
-        let Some(cache) = &self.grants else {
+        let Some(cache) = self.grant_cache() else {
             return Ok(Some(0));
         };
         let began = cache.generation();
@@ -161,7 +157,7 @@ impl Store {
 
     /// Whether partner checks read grants from memory (SQLite only).
     pub fn caches_grants(&self) -> bool {
-        self.grants.is_some()
+        self.grant_cache().is_some()
     }
 
     /// Every partner's slug with the hash of its API key, if it has one.

@@ -67,7 +67,7 @@ impl WriteTx {
             tx,
             forget: ForgetOnEnd {
                 changes,
-                grants: store.grants.clone(),
+                grants: store.grant_cache().cloned(),
                 friends: store.friends.clone(),
                 keys: store.keys.clone(),
                 outbox_waker: store.outbox_waker.clone(),
