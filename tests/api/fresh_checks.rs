@@ -19,6 +19,10 @@ pub const GRANTS: [(&str, &str, &str); 4] = [
     ("bing", "friends", "read"),
 ];
 
+/// How long a grant stays taken back, then given again, before the next change: long enough
+/// for checks to begin and end within it.
+const HOLD: Duration = Duration::from_millis(50);
+
 /// One grant's moments: a counter stepped at each; `% 4` is 0 allowed, 1 revocation sent,
 /// 2 revocation acknowledged, 3 allow-again sent.
 pub struct Grant {
@@ -75,6 +79,15 @@ impl Referee {
     }
 }
 
+/// A client as the tests' people and partners use: redirects are answers, not followed.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap()
+}
+
 /// Posts `form` to `path` at `address` as script does until it is acknowledged (200); a 503
 /// (the database away) changed nothing, so it is simply sent again.
 pub async fn until_acknowledged(
@@ -103,7 +116,7 @@ pub async fn until_acknowledged(
 /// Takes grant `index` back and gives it again on the instance at `address`, over and over,
 /// until told to stop.
 pub async fn revoke_and_allow_again(address: String, referee: Arc<Referee>, index: usize) {
-    let client = reqwest::Client::new();
+    let client = client();
     let cookie = sign_in(&client, &address, ALICE.0, ALICE.1).await;
     let grant = &referee.grants[index];
     let form = [("grant", grant.id.to_string())];
@@ -111,11 +124,11 @@ pub async fn revoke_and_allow_again(address: String, referee: Arc<Referee>, inde
         grant.moment.fetch_add(1, SeqCst);
         until_acknowledged(&client, &address, &cookie, "/api/revoke", &form).await;
         grant.moment.fetch_add(1, SeqCst);
-        tokio::time::sleep(Duration::from_millis(5)).await;
+        tokio::time::sleep(HOLD).await;
         grant.moment.fetch_add(1, SeqCst);
         until_acknowledged(&client, &address, &cookie, "/api/allow-again", &form).await;
         grant.moment.fetch_add(1, SeqCst);
-        tokio::time::sleep(Duration::from_millis(5)).await;
+        tokio::time::sleep(HOLD).await;
     }
 }
 
@@ -178,7 +191,7 @@ pub async fn judged_check(client: &reqwest::Client, address: &str, referee: &Ref
 
 /// Checks random grants on the instance at `address` until told to stop.
 pub async fn check_until_stopped(address: String, referee: Arc<Referee>, seed: usize) {
-    let client = reqwest::Client::new();
+    let client = client();
     let mut index = seed;
     while !referee.stop.load(SeqCst) {
         index = (index * 7 + 3) % referee.grants.len();

@@ -1,7 +1,7 @@
 //! An instance that was paused (SIGSTOP), or lost its database connections, while access was
 //! taken back on another: when it returns, it answers from the database, never from before.
 
-use crate::fresh_checks::{Referee, ask, until_acknowledged};
+use crate::fresh_checks::{Referee, ask, client, until_acknowledged};
 use crate::helpers::{ALICE, Engine, TestApp, spawn_app};
 use crate::real_server::{sign_in, start_server};
 use std::process::{Child, Command};
@@ -48,7 +48,7 @@ async fn a_paused_instance_answers_from_after_the_revocation() {
     let b = Instance::start(&a);
     let referee = Referee::for_alice(&a).await;
     let cookie = a.sign_in(ALICE).await;
-    let client = reqwest::Client::new();
+    let client = client();
     for round in 0..4 {
         assert_eq!(
             ask(&client, &b.address, &referee, 0).await,
@@ -96,7 +96,7 @@ async fn an_instance_that_lost_its_connections_answers_from_after_the_revocation
     let a = spawn_app(Engine::Postgres).await;
     let b = Instance::start(&a);
     let referee = Referee::for_alice(&a).await;
-    let client = reqwest::Client::new();
+    let client = client();
     let cookie = sign_in(&client, &a.address, ALICE.0, ALICE.1).await;
     for round in 0..3 {
         assert_eq!(

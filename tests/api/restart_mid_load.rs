@@ -2,7 +2,7 @@
 //! partners check on two: the instances recover by themselves and nothing stale is allowed.
 //! Uses a cluster of the test's own, never the machine's shared server.
 
-use crate::fresh_checks::{Referee, ask, assert_fresh, check_until_stopped, revoke_and_allow_again};
+use crate::fresh_checks::{Referee, ask, assert_fresh, check_until_stopped, client, revoke_and_allow_again};
 use crate::helpers::serve_args;
 use crate::own_cluster::OwnCluster;
 use std::sync::atomic::Ordering::SeqCst;
@@ -45,7 +45,7 @@ async fn a_postgres_restart_mid_load_allows_nothing_stale_and_the_instances_reco
     cluster.stop();
     tokio::time::sleep(Duration::from_secs(1)).await;
     cluster.start();
-    let client = reqwest::Client::new();
+    let client = client();
     until_answering(&client, &a.address, &referee).await;
     until_answering(&client, &b.address, &referee).await;
     tokio::time::sleep(Duration::from_secs(3)).await;
