@@ -13,8 +13,8 @@ use crate::domain::decision::GrantState;
 use crate::server::error::log_store_error;
 use crate::server::storage::activity::AccessKey;
 use crate::server::storage::error::{StoreError, StoreResult};
-use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Executor};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -49,6 +49,14 @@ impl SharedGrantReads {
             .max_connections(READS_AT_ONCE)
             .acquire_timeout(Duration::from_secs(5))
             .test_before_acquire(false)
+            .after_connect(|connection, _| {
+                Box::pin(async move {
+                    // One plan for every batch: the statement's shape never changes, and planning
+                    // it anew for each batch's arrays cost more than running it.
+                    connection.execute("SET plan_cache_mode = force_generic_plan").await?;
+                    Ok(())
+                })
+            })
             .connect_lazy(url)?;
         let (queue, asked) = mpsc::unbounded_channel();
         tokio::spawn(read_while_asked(pool.clone(), asked));
