@@ -199,6 +199,45 @@ pub async fn check_until_stopped(address: String, referee: Arc<Referee>, seed: u
     }
 }
 
+/// People taking each grant back and giving it again on one instance, and one checker per
+/// address given, until stopped.
+pub struct Load {
+    referee: Arc<Referee>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Load {
+    pub fn start(referee: &Arc<Referee>, revoke_at: &str, checkers: &[String]) -> Load {
+        let mut tasks = Vec::new();
+        for index in 0..referee.grants.len() {
+            tasks.push(tokio::spawn(revoke_and_allow_again(
+                revoke_at.to_owned(),
+                referee.clone(),
+                index,
+            )));
+        }
+        for (seed, address) in checkers.iter().enumerate() {
+            tasks.push(tokio::spawn(check_until_stopped(
+                address.clone(),
+                referee.clone(),
+                seed,
+            )));
+        }
+        Load {
+            referee: referee.clone(),
+            tasks,
+        }
+    }
+
+    /// Stops every task and waits for each to end (a task's failed assertion fails the test).
+    pub async fn stop(self) {
+        self.referee.stop.store(true, SeqCst);
+        for task in self.tasks {
+            task.await.unwrap();
+        }
+    }
+}
+
 pub fn assert_fresh(referee: &Referee, at_least: u64) {
     let tally = &referee.tally;
     let judged = referee.count(&tally.judged_taken_back);
@@ -224,26 +263,10 @@ async fn checks_on_one_instance_deny_at_once_what_another_took_back() {
     let a = spawn_app(Engine::Postgres).await;
     let b = serve_on(&a.database_url, serve_args(false)).await;
     let referee = Referee::for_alice(&a).await;
-    let mut tasks = Vec::new();
-    for index in 0..referee.grants.len() {
-        tasks.push(tokio::spawn(revoke_and_allow_again(
-            a.address.clone(),
-            referee.clone(),
-            index,
-        )));
-    }
-    for seed in 0..8 {
-        tasks.push(tokio::spawn(check_until_stopped(
-            b.address.clone(),
-            referee.clone(),
-            seed,
-        )));
-    }
+    let checkers = vec![b.address.clone(); 8];
+    let load = Load::start(&referee, &a.address, &checkers);
     tokio::time::sleep(Duration::from_secs(8)).await;
-    referee.stop.store(true, SeqCst);
-    for task in tasks {
-        task.await.unwrap();
-    }
+    load.stop().await;
     assert_eq!(referee.count(&referee.tally.unavailable), 0);
     assert_fresh(&referee, 200);
 }

@@ -2,10 +2,9 @@
 //! partners check on two: the instances recover by themselves and nothing stale is allowed.
 //! Uses a cluster of the test's own, never the machine's shared server.
 
-use crate::fresh_checks::{Referee, ask, assert_fresh, check_until_stopped, client, revoke_and_allow_again};
+use crate::fresh_checks::{Load, Referee, ask, assert_fresh, client};
 use crate::helpers::serve_args;
 use crate::own_cluster::OwnCluster;
-use std::sync::atomic::Ordering::SeqCst;
 use std::time::{Duration, Instant};
 
 /// Waits until the instance at `address` answers a check again (200), or fails after 30 s.
@@ -23,22 +22,16 @@ async fn a_postgres_restart_mid_load_allows_nothing_stale_and_the_instances_reco
     let a = cluster.serve(serve_args(true)).await;
     let b = cluster.serve(serve_args(false)).await;
     let referee = Referee::for_alice(&a).await;
-    let mut tasks = Vec::new();
-    for index in 0..referee.grants.len() {
-        tasks.push(tokio::spawn(revoke_and_allow_again(
-            a.address.clone(),
-            referee.clone(),
-            index,
-        )));
-    }
-    for seed in 0..6 {
-        let address = if seed % 3 == 0 { &a.address } else { &b.address };
-        tasks.push(tokio::spawn(check_until_stopped(
-            address.clone(),
-            referee.clone(),
-            seed,
-        )));
-    }
+    let checkers: Vec<String> = (0..6)
+        .map(|seed| {
+            if seed % 3 == 0 {
+                a.address.clone()
+            } else {
+                b.address.clone()
+            }
+        })
+        .collect();
+    let load = Load::start(&referee, &a.address, &checkers);
     tokio::time::sleep(Duration::from_secs(3)).await;
     let judged_before = referee.count(&referee.tally.judged_taken_back);
 
@@ -50,10 +43,7 @@ async fn a_postgres_restart_mid_load_allows_nothing_stale_and_the_instances_reco
     until_answering(&client, &b.address, &referee).await;
     tokio::time::sleep(Duration::from_secs(3)).await;
 
-    referee.stop.store(true, SeqCst);
-    for task in tasks {
-        task.await.unwrap();
-    }
+    load.stop().await;
     assert!(referee.count(&referee.tally.unavailable) > 0, "checks met the outage");
     assert!(
         referee.count(&referee.tally.judged_taken_back) > judged_before + 20,
